@@ -1,0 +1,59 @@
+# 信阳数据产业奖补平台 — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint format typecheck bench messages services system-deps worker lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check "uv==0.13.9"
+	@$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	@touch $@
+
+messages: $(VENV)/.installed ## Compile translation files (needs gettext's msgfmt)
+	@$(MANAGE) compilemessages -v0 --ignore=.venv
+
+run: $(VENV)/.installed messages ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
+	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) migrate -v0
+	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) load_demo
+	@echo "Open http://127.0.0.1:8000/"
+	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) runserver 127.0.0.1:8000
+
+system-deps: ## Install missing Debian packages the tests need (Redis, Chromium, CJK font, poppler, gettext)
+	@scripts/system-deps.sh
+
+services: ## Start local PostgreSQL and Redis if installed and stopped
+	@scripts/services.sh
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Format and autofix with ruff
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.installed ## mypy with django-stubs
+	@$(VENV)/bin/mypy portal applicants awards rules
+
+test: $(VENV)/.installed system-deps services messages lint ## Lint, then the whole test suite on PostgreSQL + Redis
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed ## Benchmarks (bench/)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
+	@$(VENV)/bin/celery -A portal worker -B -l info
+
+lock: ## Re-pin dependencies from pyproject.toml into requirements.lock
+	@$(VENV)/bin/uv pip compile pyproject.toml --group dev --python-version 3.12 -o requirements.lock -q
+
+clean: ## Remove the virtualenv, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3 var staticfiles .ruff_cache .mypy_cache

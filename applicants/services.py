@@ -1,0 +1,59 @@
+"""Writes for applicants: users, roles, enterprises."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from applicants.models import Enterprise, User
+from applicants.roles import ROLE_PERMISSIONS, Role
+
+
+class ApplicantError(Exception):
+    """A refused applicant operation; `field` names the form field it concerns, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create or update one Group per role holding exactly that role's permissions."""
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    email: str = "",
+    jurisdiction: str = "",
+    enterprise: Enterprise | None = None,
+) -> User:
+    """Create a user of one role and put them in that role's group."""
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        email=email,
+        jurisdiction=jurisdiction,
+        enterprise=enterprise,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user

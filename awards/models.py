@@ -1,0 +1,1 @@
+"""Models of awards: review decisions, audit trail, budgets and payouts."""

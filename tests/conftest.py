@@ -1,0 +1,123 @@
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from applicants.roles import Role
+from tests.factories import make_user
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def enterprise_user(db):
+    return make_user(Role.ENTERPRISE)
+
+
+@pytest.fixture
+def county_reviewer(db):
+    return make_user(Role.COUNTY_REVIEWER, jurisdiction="411502")
+
+
+@pytest.fixture
+def other_county_reviewer(db):
+    return make_user(Role.COUNTY_REVIEWER, jurisdiction="411521")
+
+
+@pytest.fixture
+def city_reviewer(db):
+    return make_user(Role.CITY_REVIEWER)
+
+
+@pytest.fixture
+def finance_user(db):
+    return make_user(Role.FINANCE)
+
+
+@pytest.fixture
+def admin_user_(db):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def role_users(enterprise_user, county_reviewer, city_reviewer, finance_user, admin_user_):
+    return {
+        Role.ENTERPRISE: enterprise_user,
+        Role.COUNTY_REVIEWER: county_reviewer,
+        Role.CITY_REVIEWER: city_reviewer,
+        Role.FINANCE: finance_user,
+        Role.ADMIN: admin_user_,
+    }
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db) -> Iterator[str]:
+    """A real Celery worker consuming from Redis against the test database; yields the broker URL.
+
+    With CI=true a missing Redis fails (the settings refuse to load); elsewhere the test fails here
+    with the reason, never silently passes.
+    """
+    broker = settings.TEST_BROKER_URL
+    assert broker, "Redis is not reachable on 127.0.0.1:6379: run `make services`"
+    from portal.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "DEBUG": "false",
+        "REDIS_URL": broker,
+        "DATABASE_URL": _database_url(),
+        "EVIDENCE_ROOT": str(settings.STORAGES["default"]["OPTIONS"]["location"]),
+    }
+    app.connection_for_write().connect()  # fail early if the broker is down
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "portal", "purge", "-f"],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    previous = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            pytest.fail("the Celery worker did not answer within 30 s")
+        yield broker
+    finally:
+        app.conf.update(previous)
+        worker.terminate()
+        worker.wait(timeout=20)

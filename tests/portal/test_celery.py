@@ -1,0 +1,13 @@
+import pytest
+from celery.result import AsyncResult, EagerResult
+
+from awards.tasks import ping
+
+
+@pytest.mark.worker
+def test_a_task_runs_on_a_real_worker_over_redis(celery_worker_process):
+    result = ping.delay()
+    assert isinstance(result, AsyncResult)
+    assert not isinstance(result, EagerResult)
+    assert result.get(timeout=30) == "pong"
+    assert result.successful()

@@ -1,0 +1,104 @@
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+
+from applicants.roles import Role
+from tests.conftest import REPO_ROOT
+from tests.factories import TEST_PASSWORD
+
+DASHBOARD_TITLES = {
+    Role.ENTERPRISE: "企业工作台",
+    Role.COUNTY_REVIEWER: "县区初审工作台",
+    Role.CITY_REVIEWER: "市发展改革委复审工作台",
+    Role.FINANCE: "财政兑付工作台",
+    Role.ADMIN: "系统管理工作台",
+}
+
+
+@pytest.mark.parametrize("role", list(DASHBOARD_TITLES))
+def test_each_role_logs_in_and_lands_on_its_dashboard(client, role_users, role):
+    user = role_users[role]
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": TEST_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    html = response.content.decode()
+    assert DASHBOARD_TITLES[role] in html
+    assert str(Role(role).label) in html
+
+
+def test_wrong_password_rerenders_login_with_a_chinese_message(client, enterprise_user):
+    response = client.post(
+        reverse("login"), {"username": enterprise_user.username, "password": "x"}
+    )
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["home", "applicants:home"])
+def test_anonymous_visitors_are_sent_to_login(client, db, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_pages_are_chinese_by_default_and_english_on_request(client, enterprise_user):
+    client.force_login(enterprise_user)
+    assert "企业工作台" in client.get(reverse("home")).content.decode()
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Enterprise dashboard" in html
+    assert "企业工作台" not in html
+
+
+def test_unknown_page_renders_the_portal_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_health_check_answers_ok(client, db):
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_responses_carry_a_content_security_policy(client, db):
+    response = client.get(reverse("login"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "jiangbu.xinyang.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_data_loads_one_user_per_role_and_is_idempotent(db):
+    from applicants.models import User
+    from portal.services import demo_data_load
+
+    demo_data_load()
+    demo_data_load()
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.filter(username="county_shihe", jurisdiction="411502").exists()
