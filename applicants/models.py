@@ -70,3 +70,204 @@ class User(AbstractUser):
     @property
     def is_official(self) -> bool:
         return self.role in {Role.COUNTY_REVIEWER, Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
+
+
+class Status(models.TextChoices):
+    """States of a case (申报). Keys are stable identifiers; labels are translated."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RECOMMENDED = "recommended", _("县区已推荐")
+    REVIEWED = "reviewed", _("市级已复审")
+    APPROVED = "approved", _("已批准")
+    ANNOUNCED = "announced", _("公示中")
+    CONFIRMED = "confirmed", _("公示无异议")
+    SCHEDULED = "scheduled", _("已安排兑付年度")
+    PAID = "paid", _("已兑付")
+    RETURNED = "returned", _("退回补正")
+    REJECTED = "rejected", _("不予支持")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Application(models.Model):
+    """One enterprise's application for one reward item and one achievement: the case."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("申报单位"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    item = models.CharField(_("奖励事项"), max_length=40, db_index=True)
+    project_name = models.CharField(_("项目/成果名称"), max_length=200)
+    description = models.TextField(_("项目简介"), blank=True)
+    event_date = models.DateField(_("事项发生日期"), null=True, blank=True)
+    # Item-specific facts as rules.quote receives them (money as "0.00" strings, dates ISO).
+    facts = models.JSONField(_("申报要素"), default=dict, blank=True)
+    # Snapshot of the enterprise at submission, so a later change of registration moves no case.
+    jurisdiction = models.CharField(_("所属县区"), max_length=32, db_index=True)
+    applicant_type = models.CharField(_("申报主体类型"), max_length=32)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    expected_amount = models.DecimalField(
+        _("预计奖励金额"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    quote_rules_version = models.CharField(_("规则版本"), max_length=40, blank=True)
+    quote_trace = models.JSONField(_("计算过程"), default=list, blank=True)
+    declaration_accepted = models.BooleanField(_("已签署承诺书"), default=False)
+    # Set when the same enterprise files the same item and achievement twice (flag for officials).
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("疑似重复申报"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revision = models.PositiveIntegerField(_("提交版本"), default=0)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, db_index=True)
+    # Set once a county recommends the case: from then on the city sees it.
+    recommended_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("奖励申报")
+        verbose_name_plural = _("奖励申报")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["jurisdiction", "status"])]
+        permissions = [
+            ("review_county", _("县区初审推荐")),
+            ("review_city", _("市级复审与批准")),
+            ("manage_payouts", _("管理预算与兑付")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.project_name}"
+
+    @property
+    def reference(self) -> str:
+        """The case number shown to people: XY-<year>-<id>."""
+        year = self.created_at.year if self.created_at else 0
+        return f"XY-{year}-{self.pk:06d}"
+
+
+class ApplicationRevision(models.Model):
+    """What the enterprise submitted each time (补正 keeps every earlier version)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("提交内容"))
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申报版本")
+        verbose_name_plural = _("申报版本")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="one_revision_number_per_application"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.number}"
+
+
+class EvidenceFile(models.Model):
+    """An evidence document. Never deleted or replaced once submitted: a new version is added."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="evidence_files"
+    )
+    kind = models.CharField(_("材料类型"), max_length=40)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+        ordering = ["application", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "version"], name="one_evidence_version_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"
+
+
+class CaseEvent(models.Model):
+    """Append-only audit entry; each carries the SHA-256 of the previous entry (a hash chain)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="events", null=True, blank=True
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    actor_role = models.CharField(_("操作角色"), max_length=32, blank=True)
+    action = models.CharField(_("操作"), max_length=40)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The single row that holds the chain's last hash; locking it serialises audit writes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="single_audit_head")]
+
+    def __str__(self) -> str:
+        return self.last_hash
+
+
+class Notification(models.Model):
+    """A message to one user about a case (also sent by email)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    message = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:40]

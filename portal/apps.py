@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_role_groups(sender: AppConfig, **kwargs: object) -> None:
-    from applicants.services import roles_sync
+    from applicants.services.accounts import roles_sync
 
     roles_sync()
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from applicants.models import Enterprise, User
 from applicants.roles import Role
-from applicants.services import user_create
+from applicants.services.accounts import user_create
 
 DEMO_PASSWORD = "xinyang-demo-2025"  # noqa: S105 - printed for newcomers; demo data only
 

@@ -1,11 +1,14 @@
 """One factory per model; users are made through the service so they join their role's group."""
 
+import datetime
+
 import factory
+from django.utils import timezone
 from stdnum.cn import uscc
 
-from applicants.models import Enterprise, User
+from applicants.models import Application, Enterprise, Status, User
 from applicants.roles import Role
-from applicants.services import user_create
+from applicants.services.accounts import user_create
 
 TEST_PASSWORD = "test-password-123"
 
@@ -39,8 +42,10 @@ def make_user(role: str, *, username: str | None = None, **fields: object) -> Us
         fields["enterprise"] = EnterpriseFactory()
     if role == Role.COUNTY_REVIEWER and "jurisdiction" not in fields:
         fields["jurisdiction"] = "411502"
+    username = username or f"{role}-{make_user.counter}"  # type: ignore[attr-defined]
+    fields.setdefault("email", f"{username}@example.com")
     return user_create(
-        username=username or f"{role}-{make_user.counter}",  # type: ignore[attr-defined]
+        username=username,
         password=TEST_PASSWORD,
         role=role,
         **fields,  # type: ignore[arg-type]
@@ -48,3 +53,36 @@ def make_user(role: str, *, username: str | None = None, **fields: object) -> Us
 
 
 make_user.counter = 0  # type: ignore[attr-defined]
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A case; pass status= to place it anywhere in the workflow (no audit entries are made)."""
+
+    class Meta:
+        model = Application
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    item = "contest_provincial"
+    project_name = factory.Sequence(lambda n: f"数据要素应用项目{n}")
+    description = "项目简介"
+    event_date = datetime.date(2025, 6, 1)
+    facts = factory.LazyFunction(lambda: {"prize_level": "first"})
+    jurisdiction = factory.SelfAttribute("enterprise.jurisdiction")
+    applicant_type = factory.SelfAttribute("enterprise.applicant_type")
+    status = Status.DRAFT
+    created_by = factory.LazyAttribute(
+        lambda o: make_user(Role.ENTERPRISE, enterprise=o.enterprise)
+    )
+    declaration_accepted = True
+    submitted_at = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status != Status.DRAFT),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+    recommended_at = factory.Maybe(
+        factory.LazyAttribute(
+            lambda o: o.status not in {Status.DRAFT, Status.SUBMITTED, Status.WITHDRAWN}
+        ),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )

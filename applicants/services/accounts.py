@@ -1,19 +1,10 @@
-"""Writes for applicants: users, roles, enterprises."""
+"""Writes for accounts: role groups and users."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from applicants.models import Enterprise, User
 from applicants.roles import ROLE_PERMISSIONS, Role
-
-
-class ApplicantError(Exception):
-    """A refused applicant operation; `field` names the form field it concerns, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Writes of applicants, one module per topic."""

@@ -1,0 +1,86 @@
+"""The one function that moves a case through the workflow table."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from applicants.audit import audit_append
+from applicants.errors import (
+    ALREADY_DECIDED,
+    REASON_REQUIRED,
+    UNKNOWN_ACTION,
+    Conflict,
+    NotAllowed,
+    ServiceError,
+)
+from applicants.models import Application, Status, User
+from applicants.roles import Role
+from applicants.services.notifications import notify_case_transition
+from applicants.workflow import BY_ACTION, SYSTEM, Transition
+
+
+def actor_may_act_on(*, actor: User | None, application: Application) -> bool:
+    """Object-level scope: own enterprise, own jurisdiction, or a city-level role."""
+    if actor is None:  # the system itself
+        return True
+    if actor.role == Role.ENTERPRISE:
+        return actor.enterprise_id == application.enterprise_id
+    if actor.role == Role.COUNTY_REVIEWER:
+        return actor.jurisdiction == application.jurisdiction
+    return actor.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
+
+
+def _check_allowed(transition: Transition, actor: User | None, application: Application) -> None:
+    role = actor.role if actor is not None else SYSTEM
+    if role not in transition.roles or not actor_may_act_on(actor=actor, application=application):
+        raise NotAllowed()
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    application_id: int,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    data: dict | None = None,
+    before_save: Callable[[Application], None] | None = None,
+) -> Application:
+    """Apply one transition: check role and scope, lock the case, change state, audit, notify.
+
+    `before_save` lets a calling service change fields of the locked case in the same
+    transaction (e.g. the approved amount). `actor=None` is the system.
+    """
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        raise ServiceError(UNKNOWN_ACTION, field="action")
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ServiceError(REASON_REQUIRED, field="reason")
+    # The row lock makes two simultaneous decisions queue up; the second sees the new state.
+    application = Application.objects.select_for_update().get(pk=application_id)
+    _check_allowed(transition, actor, application)
+    if application.status not in transition.sources:
+        raise Conflict(ALREADY_DECIDED % {"status": Status(application.status).label})
+    from_status = application.status
+    application.status = transition.target
+    application.status_changed_at = timezone.now()
+    if transition.stamps:
+        setattr(application, transition.stamps, application.status_changed_at)
+    if before_save is not None:
+        before_save(application)
+    application.save()
+    audit_append(
+        action=action,
+        actor=actor,
+        application=application,
+        from_status=from_status,
+        to_status=transition.target,
+        reason=reason,
+        data=data,
+    )
+    transaction.on_commit(
+        lambda: notify_case_transition(application_id=application.pk, action=action, reason=reason)
+    )
+    return application

@@ -1,0 +1,59 @@
+"""Tell the enterprise and the next reviewer about each step, in the portal and by email."""
+
+import logging
+
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from applicants.models import Application, Notification, Status, User
+from applicants.roles import Role
+
+logger = logging.getLogger(__name__)
+
+# Who acts next once a case reaches a state.
+_NEXT_ROLE = {
+    Status.SUBMITTED: Role.COUNTY_REVIEWER,
+    Status.RECOMMENDED: Role.CITY_REVIEWER,
+    Status.REVIEWED: Role.CITY_REVIEWER,
+    Status.APPROVED: Role.CITY_REVIEWER,
+    Status.CONFIRMED: Role.FINANCE,
+    Status.SCHEDULED: Role.FINANCE,
+}
+
+
+def _recipients(application: Application) -> list[User]:
+    members = Q(enterprise_id=application.enterprise_id)
+    next_role = _NEXT_ROLE.get(application.status)
+    reviewers = Q(pk__in=[])
+    if next_role == Role.COUNTY_REVIEWER:
+        reviewers = Q(role=next_role, jurisdiction=application.jurisdiction)
+    elif next_role is not None:
+        reviewers = Q(role=next_role)
+    return list(User.objects.filter(members | reviewers, is_active=True))
+
+
+def notify_case_transition(*, application_id: int, action: str, reason: str = "") -> None:
+    """Write a portal notification and send an email to everyone concerned (after commit)."""
+    application = Application.objects.select_related("enterprise").get(pk=application_id)
+    with translation.override("zh-hans"):
+        message = _("申报 %(ref)s「%(project)s」状态更新为：%(status)s。") % {
+            "ref": application.reference,
+            "project": application.project_name,
+            "status": Status(application.status).label,
+        }
+        if reason:
+            message += _("理由：%(reason)s") % {"reason": reason}
+        subject = _("【信阳数据产业奖补平台】申报状态更新")
+    recipients = _recipients(application)
+    Notification.objects.bulk_create(
+        [Notification(recipient=u, application=application, message=message) for u in recipients]
+    )
+    emails = sorted({u.email for u in recipients if u.email})
+    if emails:
+        try:
+            send_mail(subject, message, None, emails)
+        except OSError:
+            # The portal notification is written; a mail server outage must not undo the step.
+            logger.exception("notification email for case %s not sent", application_id)

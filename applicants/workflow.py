@@ -1,0 +1,101 @@
+"""The case's life as data: one table of transitions and nothing else.
+
+Each row says which action moves a case from which states to which state, who may take it, and
+whether a written reason is required, and which timestamp of the case it stamps.
+`applicants.services.cases.case_transition` is the one function that applies a row: it checks role
+and jurisdiction, locks the case, changes state and audits.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Status
+from applicants.roles import Role
+
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: object  # lazy translated label
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    needs_reason: bool = False
+    stamps: str = ""  # a DateTimeField of Application set to now when this transition happens
+
+
+def _t(action, label, sources, target, roles, *, needs_reason=False, stamps="") -> Transition:
+    return Transition(
+        action, label, frozenset(sources), target, frozenset(roles), needs_reason, stamps
+    )
+
+
+ENTERPRISE = {Role.ENTERPRISE}
+COUNTY = {Role.COUNTY_REVIEWER}
+CITY = {Role.CITY_REVIEWER}
+FINANCE = {Role.FINANCE}
+# "system" is the actor of automatic steps (the allocation job, a public objection).
+SYSTEM = "system"
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("submit", _("提交申报"), {S.DRAFT}, S.SUBMITTED, ENTERPRISE, stamps="submitted_at"),
+    _t(
+        "resubmit",
+        _("补正后重新提交"),
+        {S.RETURNED},
+        S.SUBMITTED,
+        ENTERPRISE,
+        stamps="submitted_at",
+    ),
+    _t("withdraw", _("撤回申报"), {S.DRAFT, S.SUBMITTED, S.RETURNED}, S.WITHDRAWN, ENTERPRISE),
+    _t(
+        "recommend",
+        _("初审推荐"),
+        {S.SUBMITTED},
+        S.RECOMMENDED,
+        COUNTY,
+        stamps="recommended_at",
+    ),
+    _t("county_return", _("退回补正"), {S.SUBMITTED}, S.RETURNED, COUNTY, needs_reason=True),
+    _t("county_reject", _("初审不予推荐"), {S.SUBMITTED}, S.REJECTED, COUNTY, needs_reason=True),
+    _t("review", _("复审通过"), {S.RECOMMENDED}, S.REVIEWED, CITY),
+    _t(
+        "city_return",
+        _("退回补正"),
+        {S.RECOMMENDED, S.REVIEWED},
+        S.RETURNED,
+        CITY,
+        needs_reason=True,
+    ),
+    _t(
+        "city_reject",
+        _("不予支持"),
+        {S.RECOMMENDED, S.REVIEWED},
+        S.REJECTED,
+        CITY,
+        needs_reason=True,
+    ),
+    _t("approve", _("批准奖励"), {S.REVIEWED}, S.APPROVED, CITY),
+    _t("announce", _("发布公示"), {S.APPROVED}, S.ANNOUNCED, CITY),
+    _t("object", _("公示异议，退回复审"), {S.ANNOUNCED}, S.REVIEWED, {SYSTEM}, needs_reason=True),
+    _t("confirm", _("公示期满确认"), {S.ANNOUNCED}, S.CONFIRMED, CITY),
+    _t("schedule", _("安排兑付年度"), {S.CONFIRMED}, S.SCHEDULED, {SYSTEM, *FINANCE}),
+    _t("unschedule", _("撤销兑付安排"), {S.SCHEDULED}, S.CONFIRMED, {SYSTEM, *FINANCE}),
+    _t("pay", _("登记兑付"), {S.SCHEDULED}, S.PAID, FINANCE),
+)
+
+BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+# States in which the enterprise may edit its case.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# States from which a case counts as granted (used by the first-time guard).
+GRANTED_STATES = frozenset({S.APPROVED, S.ANNOUNCED, S.CONFIRMED, S.SCHEDULED, S.PAID})
+FINAL_STATES = frozenset({S.PAID, S.REJECTED, S.WITHDRAWN})
+
+
+def transitions_from(status: str, role: str) -> list[Transition]:
+    """The actions a person of `role` may take on a case in `status` (for buttons)."""
+    return [t for t in TRANSITIONS if status in t.sources and role in t.roles]
