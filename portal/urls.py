@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,6 +13,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprise/", include("applicants.urls")),
     path("review/", include("awards.urls")),
+    # Public pages, no login: the policy calculator (政策计算器) and the announcements (公示).
+    path("", include("portal.public_urls")),
+    path("gongshi/", include("awards.public_urls")),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/v1/", include("applicants.api_urls")),
+    path("api/v1/", include("awards.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
@@ -23,6 +28,3 @@ handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += []
