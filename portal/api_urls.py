@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from portal import api
+
+urlpatterns = [
+    path("quote/", api.QuoteView.as_view(), name="api-quote"),
+    path("simulate-payouts/", api.SimulatePayoutsView.as_view(), name="api-simulate-payouts"),
+]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from portal import views
+
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+]

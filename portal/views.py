@@ -6,7 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.selectors import dashboard_for
+from portal.forms import CalculatorForm
+from portal.rules_lang import rules_lang
+from portal.selectors import current_rules_version, dashboard_for
+from rules import RulesInputError, quote
 
 
 @login_required
@@ -36,3 +39,38 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def calculator(request: HttpRequest) -> HttpResponse:
+    """政策计算器: public; pick an item, type its facts, see the amount and why (GET, shareable)."""
+    lang = rules_lang()
+    version = current_rules_version()
+    item = request.GET.get("item", "")
+    context: dict[str, object] = {
+        "items": version.item_choices(lang),
+        "item": item,
+        "rules_version": version.version,
+    }
+    if item in version.items:
+        rule = version.items[item]
+        context["rule"] = {
+            "title": rule.title(lang),
+            "clause": rule.clause,
+            "text": rule.clause_text,
+        }
+        submitted = any(name in request.GET for name in ("event_date", "applicant_type"))
+        form = CalculatorForm(
+            request.GET if submitted else None, version=version, item=item, lang=lang
+        )
+        context["form"] = form
+        if submitted and form.is_valid():
+            try:
+                context["quote"] = quote(item, form.facts()).to_dict(lang)
+            except RulesInputError as invalid:
+                for field, messages in invalid.messages(lang).items():
+                    form.add_error(field if field in form.fields else None, messages)
+    elif item:
+        context["unknown_item"] = True
+    template = "portal/_calculator_panel.html" if request.htmx else "portal/calculator.html"
+    return render(request, template, context)

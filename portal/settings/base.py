@@ -175,3 +175,10 @@ LOGGING = {
 
 # Policy choices that are the portal's, not the rules version's (see docs/).
 PORTAL_SITE_NAME = "信阳数据产业奖补平台"
+
+# awards
+# 公示 lasts this many calendar days (Beijing time), counting the first; each award records it.
+ANNOUNCEMENT_DAYS = env.int("ANNOUNCEMENT_DAYS", default=7)
+# At most this many public objections per source address per hour (no 500, a form error).
+OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
+REVIEW_QUEUE_PAGE_SIZE = 50

@@ -1,0 +1,60 @@
+"""The rules over HTTP: POST /api/v1/quote/ and /api/v1/simulate-payouts/ (public, no login)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from portal.rules_lang import rules_lang
+from portal.serializers import QuoteInputSerializer, SimulatePayoutsInputSerializer
+from rules import RulesInputError, allocate, parse_simulation_input, quote
+
+
+def _rules_errors(invalid: RulesInputError, *, nest_under: str | None = None) -> dict:
+    """RulesInputError as DRF-style field errors; fact errors nest under "facts"."""
+    messages = invalid.messages(rules_lang())
+    if nest_under is None:
+        return messages
+    top = {k: v for k, v in messages.items() if k == "item"}
+    nested = {k: v for k, v in messages.items() if k != "item"}
+    return {**top, **({nest_under: nested} if nested else {})}
+
+
+class _PublicRulesView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+
+class QuoteView(_PublicRulesView):
+    @extend_schema(
+        request=QuoteInputSerializer,
+        responses={200: OpenApiResponse(description="quote"), 400: OpenApiResponse()},
+    )
+    def post(self, request: Request) -> Response:
+        data = QuoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            answer = quote(data.validated_data["item"], data.validated_data["facts"])
+        except RulesInputError as invalid:
+            raise serializers.ValidationError(_rules_errors(invalid, nest_under="facts")) from None
+        return Response(answer.to_dict(rules_lang()), status=status.HTTP_200_OK)
+
+
+class SimulatePayoutsView(_PublicRulesView):
+    @extend_schema(
+        request=SimulatePayoutsInputSerializer,
+        responses={200: OpenApiResponse(description="plan"), 400: OpenApiResponse()},
+    )
+    def post(self, request: Request) -> Response:
+        data = SimulatePayoutsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            budgets, awards, strategy, quota = parse_simulation_input(dict(data.validated_data))
+            plan = allocate(budgets, awards, strategy=strategy, quota_per_item=quota)
+        except RulesInputError as invalid:
+            raise serializers.ValidationError(_rules_errors(invalid)) from None
+        return Response(plan.to_dict(), status=status.HTTP_200_OK)

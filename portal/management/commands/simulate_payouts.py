@@ -1,0 +1,40 @@
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from portal.management.json_command import InvalidInput, JsonCommand
+from rules import RulesInputError, allocate, parse_simulation_input
+
+BAD_JSON = '输入必须是 JSON 对象：{"budgets": {…}, "awards": […], "strategy": "fill"}'
+NO_FILE = "无法读取文件：{}"
+
+
+class Command(JsonCommand):
+    help = (
+        "The payout allocation as a what-if, touching no stored data. "
+        "simulate_payouts FILE (- reads stdin) → one JSON object (exit 0; 2 if invalid)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="JSON input file, or - for standard input")
+        parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="message language")
+
+    def run(self, *, file: str, lang: str, **options: Any) -> dict[str, Any]:
+        try:
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InvalidInput({"file": [NO_FILE.format(file)]}) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise InvalidInput({"file": [BAD_JSON]})
+        try:
+            budgets, awards, strategy, quota = parse_simulation_input(data)
+            return allocate(budgets, awards, strategy=strategy, quota_per_item=quota).to_dict()
+        except RulesInputError as invalid:
+            raise InvalidInput(invalid.messages(lang)) from None

@@ -1,0 +1,90 @@
+"""The rules over HTTP: the same answers as the command line, 400 with field errors."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.portal.test_rules_commands import SIMULATION
+
+pytestmark = pytest.mark.django_db
+
+FACTS = {
+    "transaction_amount": "3000000.00",
+    "event_date": "2025-06-01",
+    "applicant_type": "data_trading_operator",
+    "jurisdiction": "411502",
+}
+
+
+def test_quote_answers_anonymous_callers(client):
+    response = client.post(
+        reverse("api-quote"),
+        {"item": "first_transaction", "facts": FACTS},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["amount"] == "120000.00"
+    assert body["eligible"] is True
+    assert body["trace"][0]["clause"]
+
+
+def test_quote_speaks_english_when_asked(client):
+    facts = {**FACTS, "applicant_type": "data_enterprise"}
+    response = client.post(
+        reverse("api-quote"),
+        {"item": "first_transaction", "facts": facts},
+        content_type="application/json",
+        headers={"accept-language": "en"},
+    )
+    body = response.json()
+    assert body["eligible"] is False
+    assert not re.search(r"[\u4e00-\u9fff]", body["reasons"][0])
+
+
+@pytest.mark.parametrize(
+    ("payload", "path"),
+    [
+        ({"facts": FACTS}, ["item"]),
+        ({"item": "nope", "facts": FACTS}, ["item"]),
+        (
+            {"item": "first_transaction", "facts": {**FACTS, "transaction_amount": "-1"}},
+            ["facts", "transaction_amount"],
+        ),
+        (
+            {"item": "first_transaction", "facts": {**FACTS, "transaction_amount": "abc"}},
+            ["facts", "transaction_amount"],
+        ),
+        (
+            {"item": "first_transaction", "facts": {**FACTS, "event_date": "2025-13-01"}},
+            ["facts", "event_date"],
+        ),
+        ({"item": "first_transaction", "facts": "x"}, ["facts"]),
+    ],
+)
+def test_quote_rejects_invalid_input_with_field_errors(client, payload, path):
+    response = client.post(reverse("api-quote"), payload, content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()
+    for key in path:
+        errors = errors[key]
+    assert errors
+
+
+def test_simulate_payouts_matches_the_command(client):
+    response = client.post(
+        reverse("api-simulate-payouts"), SIMULATION, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["awards"] == {"A-1": 2025}
+
+
+def test_simulate_payouts_rejects_a_naive_datetime(client):
+    bad = {
+        **SIMULATION,
+        "awards": [{**SIMULATION["awards"][0], "approved_at": "2025-03-01T10:00:00"}],
+    }
+    response = client.post(reverse("api-simulate-payouts"), bad, content_type="application/json")
+    assert response.status_code == 400
+    assert any("approved_at" in key for key in response.json())
