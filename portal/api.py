@@ -53,8 +53,8 @@ class SimulatePayoutsView(_PublicRulesView):
         data = SimulatePayoutsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            budgets, awards, strategy, quota = parse_simulation_input(dict(data.validated_data))
-            plan = allocate(budgets, awards, strategy=strategy, quota_per_item=quota)
+            budgets, awards, strategy = parse_simulation_input(request.data)
+            plan = allocate(budgets, awards, strategy=strategy)
         except RulesInputError as invalid:
             raise serializers.ValidationError(_rules_errors(invalid)) from None
         return Response(plan.to_dict(), status=status.HTTP_200_OK)

@@ -34,7 +34,7 @@ class Command(JsonCommand):
         if not isinstance(data, dict):
             raise InvalidInput({"file": [BAD_JSON]})
         try:
-            budgets, awards, strategy, quota = parse_simulation_input(data)
-            return allocate(budgets, awards, strategy=strategy, quota_per_item=quota).to_dict()
+            budgets, awards, strategy = parse_simulation_input(data)
+            return allocate(budgets, awards, strategy=strategy).to_dict()
         except RulesInputError as invalid:
             raise InvalidInput(invalid.messages(lang)) from None
