@@ -1,0 +1,32 @@
+"""The reward rules as code: versioned policy data, the calculator and the payout allocation.
+
+Pure Python over Decimal and date; imports nothing of the project and no Django.
+"""
+
+from rules.allocation import AwardInput, Plan, YearSummary, allocate, parse_simulation_input
+from rules.errors import ErrorDetail, NoVersionInForce, RulesDataError, RulesInputError
+from rules.loader import load_rulebook
+from rules.messages import message
+from rules.model import ItemRule, RuleBook, RulesVersion
+from rules.quote import Quote, Reason, TraceStep, quote
+
+__all__ = [
+    "AwardInput",
+    "ErrorDetail",
+    "ItemRule",
+    "NoVersionInForce",
+    "Plan",
+    "Quote",
+    "Reason",
+    "RuleBook",
+    "RulesDataError",
+    "RulesInputError",
+    "RulesVersion",
+    "TraceStep",
+    "YearSummary",
+    "allocate",
+    "load_rulebook",
+    "message",
+    "parse_simulation_input",
+    "quote",
+]

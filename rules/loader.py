@@ -1,0 +1,511 @@
+"""A strict loader for rules version files: unknown, missing or mistyped keys are errors.
+
+OpenFisca's lesson: a misplaced key silently ignored is a wrong payment later.
+"""
+
+import decimal
+import re
+import tomllib
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from rules.errors import RulesDataError
+from rules.model import (
+    ALLOCATION_STRATEGIES,
+    COMMON_FACTS,
+    FACT_TYPES,
+    FAMILIES,
+    FIRST_TIME_FACT,
+    JURISDICTION_KINDS,
+    ApplicantType,
+    Choice,
+    CommonRules,
+    EvidenceSpec,
+    FactSpec,
+    ItemRule,
+    Jurisdiction,
+    RuleBook,
+    RulesVersion,
+    Threshold,
+)
+
+VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
+
+_MONEY_RE = re.compile(r"\d+\.\d{2}")
+_RATE_RE = re.compile(r"\d+(\.\d+)?")
+_CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
+_JURISDICTION_RE = re.compile(r"\d{6}|[a-z][a-z0-9_]*")
+# 章节号、章节标题（段落号）, e.g. 四、促进数据合规流通交易（四）
+_CLAUSE_RE = re.compile(r"[一二三四五六七八九十]+、[^、（）\s]+（[一二三四五六七八九十]+）")
+_ROUNDINGS = frozenset(
+    name
+    for name in dir(decimal)
+    if name.startswith("ROUND_") and isinstance(getattr(decimal, name), str)
+)
+_DUPLICATE_RE = re.compile(r"Cannot (overwrite a value|declare (?P<table>\(.*\)) twice)")
+_AT_LINE_RE = re.compile(r"at line (?P<line>\d+)")
+
+_VERSION_KEYS = {
+    "version",
+    "title",
+    "effective_from",
+    "retroactive_from",
+    "quota_per_item_per_year",
+    "allocation_strategy",
+    "money_max",
+    "rounding",
+    "common_rules",
+    "jurisdictions",
+    "applicant_types",
+    "items",
+}
+_ITEM_KEYS = {
+    "title_zh",
+    "title_en",
+    "family",
+    "clause",
+    "clause_text",
+    "first_time",
+    "applicant_types",
+    "jurisdictions",
+    "facts",
+    "evidence",
+}
+_FAMILY_KEYS = {
+    "fixed": ({"amount"}, set()),
+    "fixed_by_level": ({"level_fact", "amounts"}, set()),
+    "percentage": ({"base_fact", "rate", "cap"}, {"threshold"}),
+}
+
+
+def load_rulebook(directory: Path | None = None) -> RuleBook:
+    """Every `*.toml` rules version in `directory` (default: the shipped ones, cached)."""
+    if directory is None:
+        return _default_rulebook()
+    return _load_directory(Path(directory))
+
+
+@cache
+def _default_rulebook() -> RuleBook:
+    return _load_directory(VERSIONS_DIR)
+
+
+def _load_directory(directory: Path) -> RuleBook:
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise RulesDataError(str(directory), "", "no rules version file (*.toml) found")
+    versions = sorted((load_version(f) for f in files), key=lambda v: v.effective_from)
+    seen_ids: dict[str, str] = {}
+    seen_dates: dict[date, str] = {}
+    for v in versions:
+        if v.version in seen_ids:
+            raise RulesDataError(
+                v.source, "version", f"{v.version!r} is also in {seen_ids[v.version]}"
+            )
+        if v.effective_from in seen_dates:
+            raise RulesDataError(
+                v.source,
+                "effective_from",
+                f"{v.effective_from} is also the effective_from of {seen_dates[v.effective_from]}",
+            )
+        seen_ids[v.version] = v.source
+        seen_dates[v.effective_from] = v.source
+    return RuleBook(versions=tuple(versions))
+
+
+def load_version(path: Path) -> RulesVersion:
+    """One rules version file, strictly validated."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesDataError(source, "", f"cannot read: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(source, text, exc) from exc
+    return _Reader(source).version(data)
+
+
+def _toml_error(source: str, text: str, exc: tomllib.TOMLDecodeError) -> RulesDataError:
+    """Name the key of a duplicate, which tomllib's message leaves out."""
+    problem = str(exc)
+    found = _DUPLICATE_RE.search(problem)
+    if not found:
+        return RulesDataError(source, "", f"not valid TOML: {problem}")
+    if found.group("table"):
+        key = ".".join(re.findall(r"'([^']*)'", found.group("table")))
+        return RulesDataError(source, key, f"duplicate key: {problem}")
+    lines = text.splitlines()
+    at = _AT_LINE_RE.search(problem)
+    if at:
+        number = int(at.group("line"))
+    else:  # "at end of document": the duplicate is the last statement
+        number = max(i for i, line in enumerate(lines, 1) if line.strip())
+    key = _key_on_line(lines, number)
+    return RulesDataError(source, key, f"duplicate key (line {number}): {problem}")
+
+
+def _key_on_line(lines: list[str], number: int) -> str:
+    table = ""
+    for line in lines[: number - 1]:
+        header = re.fullmatch(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?", line)
+        if header:
+            table = header.group(1)
+    key = lines[number - 1].split("=", 1)[0].strip()
+    return f"{table}.{key}" if table else key
+
+
+class _Reader:
+    """Reads one parsed file, failing with the file name and the key path."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, problem: str) -> NoReturn:
+        raise RulesDataError(self.source, path, problem)
+
+    # --- shapes ---------------------------------------------------------------------------
+
+    def table(
+        self,
+        value: object,
+        path: str,
+        required: set[str],
+        optional: set[str] | frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        """A table with exactly the `required` keys plus any of `optional`."""
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table, got {_kind(value)}")
+        for key in value:
+            if key not in required and key not in optional:
+                self.fail(_join(path, key), "unknown key")
+        for key in sorted(required):
+            if key not in value:
+                self.fail(_join(path, key), "missing key")
+        return value
+
+    def tables(self, value: object, path: str, *, allow_empty: bool) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(path, f"expected an array of tables, got {_kind(value)}")
+        if not value and not allow_empty:
+            self.fail(path, "must not be empty")
+        return value
+
+    def string(self, t: dict[str, Any], key: str, path: str) -> str:
+        value = t[key]
+        if not isinstance(value, str) or not value.strip():
+            self.fail(_join(path, key), f"expected a non-empty string, got {_kind(value)}")
+        return value
+
+    def code(
+        self, t: dict[str, Any], key: str, path: str, pattern: re.Pattern[str] = _CODE_RE
+    ) -> str:
+        value = self.string(t, key, path)
+        if not pattern.fullmatch(value):
+            self.fail(_join(path, key), f"{value!r} is not a valid code ({pattern.pattern})")
+        return value
+
+    def boolean(self, t: dict[str, Any], key: str, path: str) -> bool:
+        value = t[key]
+        if not isinstance(value, bool):
+            self.fail(_join(path, key), f"expected true or false, got {_kind(value)}")
+        return value
+
+    def integer(self, t: dict[str, Any], key: str, path: str) -> int:
+        value = t[key]
+        if type(value) is not int or value < 0:
+            self.fail(_join(path, key), f"expected a non-negative integer, got {_kind(value)}")
+        return value
+
+    def date(self, t: dict[str, Any], key: str, path: str) -> date:
+        value = t[key]
+        if type(value) is not date:  # a TOML datetime is a date subclass: refuse it
+            self.fail(_join(path, key), f"expected a date (YYYY-MM-DD), got {_kind(value)}")
+        return value
+
+    def money(self, t: dict[str, Any], key: str, path: str, *, positive: bool = False) -> Decimal:
+        value = t[key]
+        if not isinstance(value, str) or not _MONEY_RE.fullmatch(value):
+            self.fail(
+                _join(path, key), f'expected money as a string like "100000.00", got {value!r}'
+            )
+        amount = Decimal(value)
+        if positive and amount <= 0:
+            self.fail(_join(path, key), "must be greater than 0.00")
+        return amount
+
+    def choice(
+        self, t: dict[str, Any], key: str, path: str, allowed: tuple[str, ...] | frozenset[str]
+    ) -> str:
+        value = self.string(t, key, path)
+        if value not in allowed:
+            self.fail(_join(path, key), f"{value!r} is not one of {sorted(allowed)}")
+        return value
+
+    def codes_or_all(
+        self, t: dict[str, Any], key: str, path: str, known: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        value = t[key]
+        if value == "all":
+            return known
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.fail(
+                _join(path, key), f'expected "all" or a non-empty list of codes, got {_kind(value)}'
+            )
+        for i, code in enumerate(value):
+            if code not in known:
+                self.fail(f"{_join(path, key)}[{i}]", f"unknown code {code!r}")
+        if len(set(value)) != len(value):
+            self.fail(_join(path, key), "a code is listed twice")
+        return tuple(value)
+
+    def unique(self, codes: list[str], path: str) -> None:
+        seen: set[str] = set()
+        for i, code in enumerate(codes):
+            if code in seen:
+                self.fail(f"{path}[{i}].code", f"duplicate code {code!r}")
+            seen.add(code)
+
+    # --- the version ----------------------------------------------------------------------
+
+    def version(self, data: dict[str, Any]) -> RulesVersion:
+        self.table(data, "", _VERSION_KEYS, {"published_on"})
+        version_id = self.string(data, "version", "")
+        effective_from = self.date(data, "effective_from", "")
+        retroactive_from = self.date(data, "retroactive_from", "")
+        published_on = self.date(data, "published_on", "") if "published_on" in data else None
+        if published_on is not None and published_on < retroactive_from:
+            self.fail("published_on", "is before retroactive_from")
+        rounding = self.choice(data, "rounding", "", _ROUNDINGS)
+        money_max = self.money(data, "money_max", "", positive=True)
+        jurisdictions = self.jurisdictions(data["jurisdictions"])
+        applicant_types = self.applicant_types(data["applicant_types"])
+        items_table = data["items"]
+        if not isinstance(items_table, dict) or not items_table:
+            self.fail("items", "expected a non-empty table of items")
+        known_j = tuple(j.code for j in jurisdictions)
+        known_t = tuple(t.code for t in applicant_types)
+        items = {}
+        for code, raw in items_table.items():
+            if not _CODE_RE.fullmatch(code):
+                self.fail(f"items.{code}", "item code must be lowercase letters, digits and _")
+            items[code] = self.item(code, raw, known_t, known_j, money_max)
+        return RulesVersion(
+            version=version_id,
+            title=self.string(data, "title", ""),
+            effective_from=effective_from,
+            retroactive_from=retroactive_from,
+            published_on=published_on,
+            quota_per_item_per_year=self.integer(data, "quota_per_item_per_year", ""),
+            allocation_strategy=self.choice(data, "allocation_strategy", "", ALLOCATION_STRATEGIES),
+            money_max=money_max,
+            rounding=rounding,
+            common=self.common_rules(data["common_rules"]),
+            jurisdictions=jurisdictions,
+            applicant_types=applicant_types,
+            items=MappingProxyType(items),
+            source=self.source,
+        )
+
+    def common_rules(self, raw: object) -> CommonRules:
+        keys = {"clause", "time_window_text", "quota_text", "county_text", "top_up_text"}
+        t = self.table(raw, "common_rules", keys)
+        clause = self.string(t, "clause", "common_rules")
+        if not _CLAUSE_RE.fullmatch(clause):
+            self.fail("common_rules.clause", f"{clause!r} is not cited as 章、标题（段）")
+        return CommonRules(**{k: self.string(t, k, "common_rules") for k in sorted(keys)})
+
+    def jurisdictions(self, raw: object) -> tuple[Jurisdiction, ...]:
+        result = []
+        for i, t in enumerate(self.tables(raw, "jurisdictions", allow_empty=False)):
+            path = f"jurisdictions[{i}]"
+            self.table(t, path, {"code", "name_zh", "name_en", "kind"})
+            result.append(
+                Jurisdiction(
+                    code=self.code(t, "code", path, _JURISDICTION_RE),
+                    name_zh=self.string(t, "name_zh", path),
+                    name_en=self.string(t, "name_en", path),
+                    kind=self.choice(t, "kind", path, JURISDICTION_KINDS),
+                )
+            )
+        self.unique([j.code for j in result], "jurisdictions")
+        return tuple(result)
+
+    def applicant_types(self, raw: object) -> tuple[ApplicantType, ...]:
+        result = []
+        for i, t in enumerate(self.tables(raw, "applicant_types", allow_empty=False)):
+            path = f"applicant_types[{i}]"
+            self.table(t, path, {"code", "label_zh", "label_en"})
+            result.append(
+                ApplicantType(
+                    code=self.code(t, "code", path),
+                    label_zh=self.string(t, "label_zh", path),
+                    label_en=self.string(t, "label_en", path),
+                )
+            )
+        self.unique([t.code for t in result], "applicant_types")
+        return tuple(result)
+
+    def item(
+        self,
+        code: str,
+        raw: object,
+        known_types: tuple[str, ...],
+        known_jurisdictions: tuple[str, ...],
+        money_max: Decimal,
+    ) -> ItemRule:
+        path = f"items.{code}"
+        if not isinstance(raw, dict):
+            self.fail(path, f"expected a table, got {_kind(raw)}")
+        if "family" not in raw:
+            self.fail(f"{path}.family", "missing key")
+        # The family decides which amount keys the item must have.
+        family = self.choice(raw, "family", path, FAMILIES)
+        required, optional = _FAMILY_KEYS[family]
+        t = self.table(raw, path, _ITEM_KEYS | required, optional)
+        clause = self.string(t, "clause", path)
+        if not _CLAUSE_RE.fullmatch(clause):
+            self.fail(
+                f"{path}.clause",
+                f"{clause!r} is not cited as 章、标题（段）, e.g. 四、促进数据合规流通交易（四）",
+            )
+        facts = self.facts(t["facts"], f"{path}.facts")
+        evidence = self.evidence(t["evidence"], f"{path}.evidence")
+        fields: dict[str, Any] = {}
+
+        def money_within_max(table: dict[str, Any], key: str, where: str) -> Decimal:
+            amount = self.money(table, key, where, positive=True)
+            if amount > money_max:
+                self.fail(_join(where, key), "is above money_max")
+            return amount
+
+        if family == "fixed":
+            fields["amount"] = money_within_max(t, "amount", path)
+        elif family == "fixed_by_level":
+            level_fact = self.code(t, "level_fact", path)
+            spec = _find(facts, level_fact)
+            if spec is None or spec.type != "enum":
+                self.fail(f"{path}.level_fact", f"{level_fact!r} is not an enum fact of this item")
+            choices = [c.code for c in spec.choices]
+            amounts_t = self.table(t["amounts"], f"{path}.amounts", set(choices))
+            fields["level_fact"] = level_fact
+            fields["amounts"] = MappingProxyType(
+                {c: money_within_max(amounts_t, c, f"{path}.amounts") for c in choices}
+            )
+        else:
+            base_fact = self.code(t, "base_fact", path)
+            spec = _find(facts, base_fact)
+            if spec is None or spec.type != "money":
+                self.fail(f"{path}.base_fact", f"{base_fact!r} is not a money fact of this item")
+            rate_text = t["rate"]
+            if not isinstance(rate_text, str) or not _RATE_RE.fullmatch(rate_text):
+                self.fail(
+                    f"{path}.rate",
+                    f'expected a decimal fraction string like "0.30", got {rate_text!r}',
+                )
+            rate = Decimal(rate_text)
+            if not 0 < rate <= 1:
+                self.fail(f"{path}.rate", "must be greater than 0 and at most 1")
+            fields.update(base_fact=base_fact, rate=rate, cap=money_within_max(t, "cap", path))
+            if "threshold" in t:
+                tt = self.table(t["threshold"], f"{path}.threshold", {"amount", "strict"})
+                fields["threshold"] = Threshold(
+                    amount=self.money(tt, "amount", f"{path}.threshold"),
+                    strict=self.boolean(tt, "strict", f"{path}.threshold"),
+                )
+        return ItemRule(
+            code=code,
+            title_zh=self.string(t, "title_zh", path),
+            title_en=self.string(t, "title_en", path),
+            family=family,
+            clause=clause,
+            clause_text=self.string(t, "clause_text", path),
+            first_time=self.boolean(t, "first_time", path),
+            applicant_types=self.codes_or_all(t, "applicant_types", path, known_types),
+            jurisdictions=self.codes_or_all(t, "jurisdictions", path, known_jurisdictions),
+            facts=facts,
+            evidence=evidence,
+            **fields,
+        )
+
+    def facts(self, raw: object, path: str) -> tuple[FactSpec, ...]:
+        result = []
+        for i, t in enumerate(self.tables(raw, path, allow_empty=True)):
+            where = f"{path}[{i}]"
+            base = {"code", "type", "label_zh", "label_en", "required"}
+            if "type" not in t:
+                self.fail(f"{where}.type", "missing key")
+            kind = self.choice(t, "type", where, FACT_TYPES)
+            self.table(t, where, base | ({"choices"} if kind == "enum" else set()))
+            code = self.code(t, "code", where)
+            if code in COMMON_FACTS or code == FIRST_TIME_FACT:
+                self.fail(f"{where}.code", f"{code!r} is a common fact and cannot be redefined")
+            choices: tuple[Choice, ...] = ()
+            if kind == "enum":
+                choices = tuple(self.choices(t["choices"], f"{where}.choices"))
+            result.append(
+                FactSpec(
+                    code=code,
+                    type=kind,
+                    label_zh=self.string(t, "label_zh", where),
+                    label_en=self.string(t, "label_en", where),
+                    required=self.boolean(t, "required", where),
+                    choices=choices,
+                )
+            )
+        self.unique([f.code for f in result], path)
+        return tuple(result)
+
+    def choices(self, raw: object, path: str) -> list[Choice]:
+        result = []
+        for i, t in enumerate(self.tables(raw, path, allow_empty=False)):
+            where = f"{path}[{i}]"
+            self.table(t, where, {"code", "label_zh", "label_en"})
+            result.append(
+                Choice(
+                    code=self.code(t, "code", where),
+                    label_zh=self.string(t, "label_zh", where),
+                    label_en=self.string(t, "label_en", where),
+                )
+            )
+        self.unique([c.code for c in result], path)
+        return result
+
+    def evidence(self, raw: object, path: str) -> tuple[EvidenceSpec, ...]:
+        result = []
+        for i, t in enumerate(self.tables(raw, path, allow_empty=False)):
+            where = f"{path}[{i}]"
+            self.table(t, where, {"code", "label_zh", "label_en", "required"})
+            result.append(
+                EvidenceSpec(
+                    code=self.code(t, "code", where),
+                    label_zh=self.string(t, "label_zh", where),
+                    label_en=self.string(t, "label_en", where),
+                    required=self.boolean(t, "required", where),
+                )
+            )
+        self.unique([e.code for e in result], path)
+        return tuple(result)
+
+
+def _find(facts: tuple[FactSpec, ...], code: str) -> FactSpec | None:
+    return next((f for f in facts if f.code == code), None)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, datetime):
+        return f"a datetime ({value.isoformat()})"
+    return (
+        f"{type(value).__name__} {value!r}"
+        if not isinstance(value, dict | list)
+        else type(value).__name__
+    )

@@ -1,0 +1,284 @@
+"""The rules as data: frozen dataclasses for a rule book, its dated versions and their items."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from rules.errors import NoVersionInForce
+from rules.messages import DEFAULT_LANG, FACT_LABELS, Text
+
+FAMILIES = ("fixed", "fixed_by_level", "percentage")
+FACT_TYPES = ("money", "enum", "date", "bool", "text")
+JURISDICTION_KINDS = ("district", "county", "functional_zone")
+ALLOCATION_STRATEGIES = ("fill",)
+# Facts every item takes; their meaning is fixed by the code, their choices by the version.
+COMMON_FACTS = ("event_date", "applicant_type", "jurisdiction", "prior_awards_same_project")
+FIRST_TIME_FACT = "first_time"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """A county-level division (GB/T 2260 code) or a functional zone (slug) of Xinyang."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        """The name in `lang`."""
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class ApplicantType:
+    """A kind of applicant named by the policy, e.g. 数据交易运营机构."""
+
+    code: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The label in `lang`."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value of an enum fact: a stable code and its labels."""
+
+    code: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The label in `lang`."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A fact a quote takes: its code, type, labels, whether required, and enum choices."""
+
+    code: str
+    type: str
+    label_zh: str
+    label_en: str
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    default: object = None
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The label in `lang`."""
+        return self.label_en if lang == "en" else self.label_zh
+
+    @property
+    def text(self) -> Text:
+        """Both labels, for message parameters."""
+        return Text(self.label_zh, self.label_en)
+
+    def choice(self, code: str) -> Choice:
+        """The choice with `code`."""
+        return next(c for c in self.choices if c.code == code)
+
+
+@dataclass(frozen=True)
+class EvidenceSpec:
+    """A document an application for the item must (or may) attach."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    required: bool
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The label in `lang`."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A minimum base amount: strict for 大于 (500000.00 itself fails), inclusive otherwise."""
+
+    amount: Decimal
+    strict: bool
+
+    def met(self, value: Decimal) -> bool:
+        """Whether `value` passes the threshold."""
+        return value > self.amount if self.strict else value >= self.amount
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """One reward item of a rules version, with the clause it encodes."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    family: str
+    clause: str
+    clause_text: str
+    first_time: bool
+    applicant_types: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    facts: tuple[FactSpec, ...]
+    evidence: tuple[EvidenceSpec, ...]
+    # family "fixed"
+    amount: Decimal | None = None
+    # family "fixed_by_level"
+    level_fact: str | None = None
+    amounts: Mapping[str, Decimal] = field(default_factory=dict)
+    # family "percentage"
+    base_fact: str | None = None
+    rate: Decimal | None = None
+    cap: Decimal | None = None
+    threshold: Threshold | None = None
+
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        """The title in `lang`."""
+        return self.title_en if lang == "en" else self.title_zh
+
+    @property
+    def text(self) -> Text:
+        """Both titles, for message parameters."""
+        return Text(self.title_zh, self.title_en)
+
+    def fact(self, code: str) -> FactSpec:
+        """The item-specific fact with `code`."""
+        return next(f for f in self.facts if f.code == code)
+
+    @property
+    def max_amount(self) -> Decimal:
+        """The most this item can pay for one case."""
+        if self.family == "fixed":
+            assert self.amount is not None
+            return self.amount
+        if self.family == "fixed_by_level":
+            return max(self.amounts.values())
+        assert self.cap is not None
+        return self.cap
+
+
+@dataclass(frozen=True)
+class CommonRules:
+    """The policy-wide clause (time window, quota, county matching, top-up) and its text."""
+
+    clause: str
+    time_window_text: str
+    quota_text: str
+    county_text: str
+    top_up_text: str
+
+
+@dataclass(frozen=True)
+class RulesVersion:
+    """One dated version of the rules, loaded from one TOML file."""
+
+    version: str
+    title: str
+    effective_from: date
+    retroactive_from: date
+    published_on: date | None
+    quota_per_item_per_year: int
+    allocation_strategy: str
+    money_max: Decimal
+    rounding: str
+    common: CommonRules
+    jurisdictions: tuple[Jurisdiction, ...]
+    applicant_types: tuple[ApplicantType, ...]
+    items: Mapping[str, ItemRule]
+    source: str = ""
+
+    def jurisdiction(self, code: str) -> Jurisdiction:
+        """The jurisdiction with `code`."""
+        return next(j for j in self.jurisdictions if j.code == code)
+
+    def applicant_type(self, code: str) -> ApplicantType:
+        """The applicant type with `code`."""
+        return next(t for t in self.applicant_types if t.code == code)
+
+    def jurisdiction_choices(self, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+        """(code, name) of every jurisdiction, in the file's order."""
+        return [(j.code, j.name(lang)) for j in self.jurisdictions]
+
+    def applicant_type_choices(self, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+        """(code, label) of every applicant type."""
+        return [(t.code, t.label(lang)) for t in self.applicant_types]
+
+    def item_choices(self, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+        """(code, title) of every item."""
+        return [(i.code, i.title(lang)) for i in self.items.values()]
+
+    def fact_specs(self, item: str) -> tuple[FactSpec, ...]:
+        """Every fact `item` takes: the common ones (with this version's choices), then its own."""
+        rule = self.items[item]
+        specs = self.common_fact_specs()
+        if rule.first_time:
+            label = FACT_LABELS[FIRST_TIME_FACT]
+            specs += (FactSpec(FIRST_TIME_FACT, "bool", *label, required=False, default=True),)
+        return specs + rule.facts
+
+    def common_fact_specs(self) -> tuple[FactSpec, ...]:
+        """The facts every item takes, with this version's applicant types and jurisdictions."""
+        labels = FACT_LABELS
+        return (
+            FactSpec("event_date", "date", *labels["event_date"]),
+            FactSpec(
+                "applicant_type",
+                "enum",
+                *labels["applicant_type"],
+                choices=tuple(Choice(t.code, t.label_zh, t.label_en) for t in self.applicant_types),
+            ),
+            FactSpec(
+                "jurisdiction",
+                "enum",
+                *labels["jurisdiction"],
+                choices=tuple(Choice(j.code, j.name_zh, j.name_en) for j in self.jurisdictions),
+            ),
+            FactSpec(
+                "prior_awards_same_project",
+                "money",
+                *labels["prior_awards_same_project"],
+                required=False,
+                default=Decimal("0.00"),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Every rules version, sorted by effective_from; the one in force is the latest started."""
+
+    versions: tuple[RulesVersion, ...]
+
+    def version_for(self, event_date: date) -> RulesVersion:
+        """The version in force on `event_date` (the latest with effective_from ≤ it)."""
+        in_force = [v for v in self.versions if v.effective_from <= event_date]
+        if not in_force:
+            first = self.versions[0].effective_from.isoformat()
+            raise NoVersionInForce(
+                "rulebook", "", f"no rules version in force on {event_date} (first: {first})"
+            )
+        return in_force[-1]
+
+    def current(self, today: date) -> RulesVersion:
+        """The version in force on `today`."""
+        return self.version_for(today)
+
+    def version(self, version_id: str) -> RulesVersion:
+        """The version named `version_id`, e.g. to re-explain a past decision."""
+        for v in self.versions:
+            if v.version == version_id:
+                return v
+        raise NoVersionInForce("rulebook", "", f"no rules version named {version_id!r}")
+
+    @property
+    def latest(self) -> RulesVersion:
+        """The version with the latest effective_from."""
+        return self.versions[-1]
+
+    @property
+    def item_codes(self) -> frozenset[str]:
+        """Every item code of every version."""
+        return frozenset(code for v in self.versions for code in v.items)

@@ -1,0 +1,462 @@
+"""The policy calculator (政策计算器): one case's facts in, the amount and its trace out.
+
+The computation moves through named states, each a trace step citing its clause:
+time_window → applicant_type → jurisdiction → first_time → threshold (the eligibility checks),
+then base → rate → rounding → cap (percentage items) → top_up → payable.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, localcontext
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rules.errors import ErrorDetail, InvalidValue, NoVersionInForce, RulesInputError
+from rules.loader import load_rulebook
+from rules.messages import (
+    ALREADY_AWARDED,
+    APPLICANT_TYPE_NOT_ADMITTED,
+    AT_LEAST,
+    BEFORE_RETROACTIVE_START,
+    DATE_IN_FUTURE,
+    DEFAULT_LANG,
+    GREATER_THAN,
+    JURISDICTION_NOT_ADMITTED,
+    NOT_AN_OBJECT,
+    NOT_FIRST_TIME,
+    REQUIRED,
+    THRESHOLD_NOT_MET,
+    TRACE_APPLICANT_TYPE_OK,
+    TRACE_BASE_FIXED,
+    TRACE_BASE_LEVEL,
+    TRACE_BASE_PERCENTAGE,
+    TRACE_CAP_APPLIED,
+    TRACE_CAP_NOT_APPLIED,
+    TRACE_FIRST_TIME_OK,
+    TRACE_JURISDICTION_OK,
+    TRACE_PAYABLE,
+    TRACE_PAYABLE_INELIGIBLE,
+    TRACE_RATE,
+    TRACE_ROUNDING,
+    TRACE_THRESHOLD_OK,
+    TRACE_TIME_WINDOW_IN_FORCE,
+    TRACE_TIME_WINDOW_RETROACTIVE,
+    TRACE_TOP_UP,
+    TRACE_TOP_UP_NONE,
+    UNKNOWN_FIELD,
+    UNKNOWN_ITEM,
+    ZERO_AMOUNT,
+    Message,
+    Text,
+)
+from rules.model import FIRST_TIME_FACT, FactSpec, ItemRule, RuleBook, RulesVersion
+from rules.values import (
+    CENT,
+    WIDE,
+    ZERO,
+    format_exact,
+    format_money,
+    format_percent,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_money,
+    parse_text,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today_in_shanghai() -> date:
+    """Today's date in China Standard Time."""
+    return datetime.now(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a case is not eligible: a stable code, the clause it rests on, and the message."""
+
+    clause: str
+    message: Message
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        """The stable code, e.g. "threshold_not_met"."""
+        return self.message.code
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The reason in `lang`."""
+        return self.message.render(lang, **self.params)
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One named state of the computation, with the clause it applies and its value."""
+
+    clause: str
+    step: str
+    value: str
+    message: Message
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def description(self, lang: str = DEFAULT_LANG) -> str:
+        """A human description of the step in `lang`."""
+        return self.message.render(lang, **self.params)
+
+    def to_dict(self, lang: str = DEFAULT_LANG) -> dict[str, str]:
+        """{"clause", "step", "value", "description"}."""
+        return {
+            "clause": self.clause,
+            "step": self.step,
+            "value": self.value,
+            "description": self.description(lang),
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The answer for one case under the rules version named by `rules_version`."""
+
+    item: str
+    eligible: bool
+    amount: Decimal
+    reasons: tuple[Reason, ...]
+    trace: tuple[TraceStep, ...]
+    rules_version: str
+    # The facts as parsed and defaulted (Decimal, date, bool, codes), for storing with a decision.
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+    def to_dict(self, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+        """The CLI/API shape of REWARDS.md §4."""
+        return {
+            "item": self.item,
+            "eligible": self.eligible,
+            "amount": format_money(self.amount),
+            "reasons": [r.text(lang) for r in self.reasons],
+            "rules_version": self.rules_version,
+            "trace": [s.to_dict(lang) for s in self.trace],
+        }
+
+
+def quote(
+    item: str,
+    facts: Mapping[str, object],
+    *,
+    today: date | None = None,
+    rulebook: RuleBook | None = None,
+) -> Quote:
+    """Price one case; invalid input raises RulesInputError naming every bad field."""
+    book = rulebook if rulebook is not None else load_rulebook()
+    today = today if today is not None else today_in_shanghai()
+    if isinstance(today, datetime):
+        today = today.date()
+    # base × rate is exact in this context for any amount up to money_max.
+    with localcontext(WIDE):
+        version, rule, values = _clean(book, item, facts, today)
+        return _evaluate(version, rule, values)
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def _clean(
+    book: RuleBook, item: object, facts: object, today: date
+) -> tuple[RulesVersion, ItemRule, dict[str, Any]]:
+    if not isinstance(facts, Mapping):
+        raise RulesInputError({"facts": [ErrorDetail(NOT_AN_OBJECT)]})
+    version = _version_to_validate_with(book, facts.get("event_date"), today)
+    errors: dict[str, list[ErrorDetail]] = {}
+    rule = version.items.get(item) if isinstance(item, str) else None
+    if rule is None:
+        errors["item"] = [ErrorDetail(UNKNOWN_ITEM, {"item": item})]
+        # Still check the common facts, so the caller sees every problem at once.
+        specs = version.common_fact_specs()
+        known = {s.code for s in specs} | {
+            code for i in version.items for code in (s.code for s in version.fact_specs(i))
+        }
+    else:
+        specs = version.fact_specs(rule.code)
+        known = {s.code for s in specs}
+    for key in facts:
+        if key not in known:
+            errors[str(key)] = [ErrorDetail(UNKNOWN_FIELD, {"field": key})]
+    values: dict[str, Any] = {}
+    for spec in specs:
+        raw = facts.get(spec.code)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                errors[spec.code] = [ErrorDetail(REQUIRED)]
+            else:
+                values[spec.code] = spec.default
+            continue
+        try:
+            values[spec.code] = _parse(spec, raw, version)
+        except InvalidValue as exc:
+            errors[spec.code] = [exc.detail]
+    event_date = values.get("event_date")
+    if event_date is not None and event_date > today:
+        errors["event_date"] = [
+            ErrorDetail(
+                DATE_IN_FUTURE, {"date": event_date.isoformat(), "today": today.isoformat()}
+            )
+        ]
+    if errors:
+        raise RulesInputError(errors)
+    assert rule is not None
+    return version, rule, values
+
+
+def _version_to_validate_with(book: RuleBook, raw_event_date: object, today: date) -> RulesVersion:
+    """The version for the event date; if that date is unusable, the one in force today."""
+    try:
+        when = parse_date(raw_event_date)
+    except InvalidValue:
+        when = today
+    if when > today:
+        when = today
+    try:
+        return book.version_for(when)
+    except NoVersionInForce:
+        # Before the first version: it judges the case (and its time window rejects it).
+        return book.versions[0]
+
+
+def _parse(spec: FactSpec, raw: object, version: RulesVersion) -> object:
+    if spec.type == "money":
+        return parse_money(raw, money_max=version.money_max)
+    if spec.type == "date":
+        return parse_date(raw)
+    if spec.type == "bool":
+        return parse_bool(raw)
+    if spec.type == "enum":
+        return parse_enum(raw, tuple(c.code for c in spec.choices))
+    return parse_text(raw)
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def _evaluate(version: RulesVersion, rule: ItemRule, values: dict[str, Any]) -> Quote:
+    trace = [_time_window(version, values["event_date"])]
+    trace += _item_checks(version, rule, values)
+    # Each failed check is a reason; its description is the reason's message.
+    reasons = [Reason(s.clause, s.message, s.params) for s in trace if s.message in _FAILURES]
+    clause = rule.clause
+    common = version.common.clause
+    if reasons:
+        trace.append(TraceStep(clause, "payable", format_money(ZERO), TRACE_PAYABLE_INELIGIBLE))
+        return _quote(version, rule, values, ZERO, reasons, trace)
+
+    computed = _compute(version, rule, values, trace)
+
+    # 八（五）: 从优、就高、不重复 — pay the difference to what the same achievement already got.
+    prior: Decimal = values["prior_awards_same_project"]
+    payable = max(ZERO, computed - prior)
+    money = {
+        "prior": format_money(prior),
+        "computed": format_money(computed),
+        "value": format_money(payable),
+    }
+    trace.append(
+        TraceStep(
+            common,
+            "top_up",
+            format_money(payable),
+            TRACE_TOP_UP if prior else TRACE_TOP_UP_NONE,
+            money,
+        )
+    )
+    if payable == 0:
+        if computed == 0:
+            reasons.append(Reason(clause, ZERO_AMOUNT))
+        else:
+            reasons.append(Reason(common, ALREADY_AWARDED, money))
+        trace.append(TraceStep(common, "payable", format_money(ZERO), TRACE_PAYABLE_INELIGIBLE))
+        return _quote(version, rule, values, ZERO, reasons, trace)
+    trace.append(
+        TraceStep(
+            clause,
+            "payable",
+            format_money(payable),
+            TRACE_PAYABLE,
+            {"value": format_money(payable)},
+        )
+    )
+    return _quote(version, rule, values, payable, reasons, trace)
+
+
+# A failed check's trace step carries the reason's own message.
+_FAILURES = frozenset(
+    {
+        BEFORE_RETROACTIVE_START,
+        APPLICANT_TYPE_NOT_ADMITTED,
+        JURISDICTION_NOT_ADMITTED,
+        NOT_FIRST_TIME,
+        THRESHOLD_NOT_MET,
+    }
+)
+
+
+def _time_window(version: RulesVersion, event_date: date) -> TraceStep:
+    """八（五）: 2025年1月1日至本措施发布之日前符合奖励条件的，参照执行."""
+    params = {
+        "event_date": event_date.isoformat(),
+        "retroactive_from": version.retroactive_from.isoformat(),
+    }
+    if event_date < version.retroactive_from:
+        message = BEFORE_RETROACTIVE_START
+    elif version.published_on is None or event_date < version.published_on:
+        message = TRACE_TIME_WINDOW_RETROACTIVE
+    else:
+        message = TRACE_TIME_WINDOW_IN_FORCE
+        params["published_on"] = version.published_on.isoformat()
+    return TraceStep(version.common.clause, "time_window", event_date.isoformat(), message, params)
+
+
+def _item_checks(version: RulesVersion, rule: ItemRule, values: dict[str, Any]) -> list[TraceStep]:
+    """The item's own conditions: who may apply, from where, first time only, threshold."""
+    clause = rule.clause
+    steps = []
+
+    applicant = version.applicant_type(values["applicant_type"])
+    admitted = tuple(
+        Text(t.label_zh, t.label_en)
+        for t in version.applicant_types
+        if t.code in rule.applicant_types
+    )
+    passed = applicant.code in rule.applicant_types
+    message = TRACE_APPLICANT_TYPE_OK if passed else APPLICANT_TYPE_NOT_ADMITTED
+    params: dict[str, object] = {
+        "applicant_type": Text(applicant.label_zh, applicant.label_en),
+        "admitted": admitted,
+    }
+    steps.append(TraceStep(clause, "applicant_type", applicant.code, message, params))
+
+    place = version.jurisdiction(values["jurisdiction"])
+    passed = place.code in rule.jurisdictions
+    message = TRACE_JURISDICTION_OK if passed else JURISDICTION_NOT_ADMITTED
+    params = {"jurisdiction": Text(place.name_zh, place.name_en)}
+    steps.append(TraceStep(clause, "jurisdiction", place.code, message, params))
+
+    if rule.first_time:
+        passed = bool(values[FIRST_TIME_FACT])
+        message = TRACE_FIRST_TIME_OK if passed else NOT_FIRST_TIME
+        steps.append(TraceStep(clause, "first_time", "true" if passed else "false", message))
+
+    if rule.threshold is not None:
+        assert rule.base_fact is not None
+        base = values[rule.base_fact]
+        message = TRACE_THRESHOLD_OK if rule.threshold.met(base) else THRESHOLD_NOT_MET
+        params = {
+            "fact": rule.fact(rule.base_fact).text,
+            "value": format_money(base),
+            "threshold": format_money(rule.threshold.amount),
+            "relation": GREATER_THAN if rule.threshold.strict else AT_LEAST,
+        }
+        steps.append(TraceStep(clause, "threshold", format_money(base), message, params))
+    return steps
+
+
+def _compute(
+    version: RulesVersion, rule: ItemRule, values: dict[str, Any], trace: list[TraceStep]
+) -> Decimal:
+    """The item's amount before top-up: fixed, or base × rate, rounded, then capped."""
+    clause = rule.clause
+    if rule.family == "fixed":
+        assert rule.amount is not None
+        amount = rule.amount
+        trace.append(
+            TraceStep(
+                clause,
+                "base",
+                format_money(amount),
+                TRACE_BASE_FIXED,
+                {"item": rule.text, "amount": format_money(amount)},
+            )
+        )
+        return amount
+    if rule.family == "fixed_by_level":
+        assert rule.level_fact is not None
+        level = rule.fact(rule.level_fact).choice(values[rule.level_fact])
+        amount = rule.amounts[level.code]
+        params = {
+            "item": rule.text,
+            "level": Text(level.label_zh, level.label_en),
+            "amount": format_money(amount),
+        }
+        trace.append(TraceStep(clause, "base", format_money(amount), TRACE_BASE_LEVEL, params))
+        return amount
+
+    assert rule.base_fact is not None
+    assert rule.rate is not None
+    assert rule.cap is not None
+    base: Decimal = values[rule.base_fact]
+    trace.append(
+        TraceStep(
+            clause,
+            "base",
+            format_money(base),
+            TRACE_BASE_PERCENTAGE,
+            {"fact": rule.fact(rule.base_fact).text, "value": format_money(base)},
+        )
+    )
+    exact = base * rule.rate  # exact: the context is wide enough
+    trace.append(
+        TraceStep(
+            clause,
+            "rate",
+            format_exact(exact),
+            TRACE_RATE,
+            {
+                "base": format_money(base),
+                "rate": format_percent(rule.rate),
+                "value": format_exact(exact),
+            },
+        )
+    )
+    rounded = exact.quantize(CENT, rounding=version.rounding)
+    trace.append(
+        TraceStep(
+            clause,
+            "rounding",
+            format_money(rounded),
+            TRACE_ROUNDING,
+            {"value": format_money(rounded)},
+        )
+    )
+    capped = min(rounded, rule.cap)
+    message = TRACE_CAP_APPLIED if rounded > rule.cap else TRACE_CAP_NOT_APPLIED
+    trace.append(
+        TraceStep(
+            clause,
+            "cap",
+            format_money(capped),
+            message,
+            {"cap": format_money(rule.cap), "value": format_money(capped)},
+        )
+    )
+    return capped
+
+
+def _quote(
+    version: RulesVersion,
+    rule: ItemRule,
+    values: dict[str, Any],
+    amount: Decimal,
+    reasons: list[Reason],
+    trace: list[TraceStep],
+) -> Quote:
+    return Quote(
+        item=rule.code,
+        eligible=not reasons,
+        amount=amount.quantize(CENT),
+        reasons=tuple(reasons),
+        trace=tuple(trace),
+        rules_version=version.version,
+        facts=dict(values),
+    )
+
+
+__all__ = ["SHANGHAI", "Quote", "Reason", "TraceStep", "quote", "today_in_shanghai"]
