@@ -7,7 +7,7 @@ from applicants.models import Enterprise, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (None, {"fields": ("display_name", "role", "jurisdiction", "enterprise")}),
     )
     list_display = ("username", "display_name", "role", "jurisdiction", "enterprise", "is_active")

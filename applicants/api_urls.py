@@ -1,3 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from applicants import api
+
+urlpatterns = [
+    path("applications/", api.ApplicationListApi.as_view(), name="applicants-api-applications"),
+    path(
+        "applications/<int:pk>/",
+        api.ApplicationDetailApi.as_view(),
+        name="applicants-api-application",
+    ),
+    path("evidence/<int:pk>/", api.EvidenceDownloadApi.as_view(), name="applicants-api-evidence"),
+]

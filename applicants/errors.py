@@ -37,3 +37,35 @@ NOT_ALLOWED = _("您无权进行此操作。")
 REASON_REQUIRED = _("此操作必须填写理由。")
 ALREADY_DECIDED = _("该申报当前状态为“%(status)s”，已被他人处理或不再允许此操作，请刷新后查看。")
 UNKNOWN_ACTION = _("未知的操作。")
+
+# Enterprises and their accounts.
+NOT_AN_ENTERPRISE_USER = _("只有企业申报账号可以进行此操作。")
+CREDIT_CODE_LENGTH = _("统一社会信用代码应为18位（数字或大写字母）。")
+CREDIT_CODE_FORMAT = _(
+    "统一社会信用代码格式不正确：前8位应为数字，其余为数字或大写字母（不使用 I、O、Z、S、V）。"
+)
+CREDIT_CODE_CHECKSUM = _(
+    "统一社会信用代码校验位不正确（按 GB 32100-2015 计算不符），请核对营业执照后重新输入。"
+)
+CREDIT_CODE_TAKEN = _(
+    "该统一社会信用代码已注册。一个单位只能注册一次；如需账号，请联系本单位已注册的同事在“单位成员”页面为您创建。"
+)
+USERNAME_TAKEN = _("该用户名已被使用，请换一个。")
+UNKNOWN_JURISDICTION = _("请选择所属县区。")
+UNKNOWN_APPLICANT_TYPE = _("请选择申报主体类型。")
+
+# Applications.
+UNKNOWN_ITEM = _("未知的奖励事项。")
+APPLICATION_LOCKED = _("该申报当前状态为“%(status)s”，已锁定，不能修改。")
+FIRST_TIME_ALREADY_GRANTED = _(
+    "“%(item)s”每家企业只奖励一次：本单位已有该事项的申报获批或已兑付，不能再次申报。"
+)
+SUBMIT_FIELD_REQUIRED = _("提交前请填写此项。")
+SUBMIT_EVIDENCE_REQUIRED = _("提交前请上传“%(label)s”。")
+SUBMIT_DECLARATION_REQUIRED = _("提交前须阅读并勾选承诺书。")
+
+# Evidence files.
+EVIDENCE_BAD_TYPE = _("只接受 PDF、JPEG 或 PNG 文件（按文件内容识别，改扩展名无效）。")
+EVIDENCE_TOO_LARGE = _("文件过大：每个文件不能超过 %(max)s MB。")
+EVIDENCE_EMPTY = _("文件是空的。")
+EVIDENCE_UNKNOWN_KIND = _("本事项不需要这类材料。")

@@ -1,8 +1,438 @@
+"""The enterprise's pages: registration, members, applications and their evidence files.
+
+Views parse the request, call one selector or service, and turn a ServiceError into a form error
+or a message. Every view that touches a case goes through `case_get_for` (via the selectors).
+"""
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applicants import policy
+from applicants.downloads import evidence_response
+from applicants.errors import APPLICATION_LOCKED, FIRST_TIME_ALREADY_GRANTED, ServiceError
+from applicants.forms import (
+    EVIDENCE_PREFIX,
+    ApplicationForm,
+    InviteForm,
+    RegistrationForm,
+    WithdrawForm,
+    service_error_to_form,
+)
+from applicants.models import Application, Enterprise, Status, User
+from applicants.roles import Role
+from applicants.selectors import (
+    application_detail_for,
+    application_quote,
+    applications_for_list,
+    case_get_for,
+    enterprise_members,
+    evidence_get_for,
+    evidence_latest_by_kind,
+    first_time_already_granted,
+    submission_blockers,
+)
+from applicants.services.applications import (
+    application_create,
+    application_submit,
+    application_update,
+    application_withdraw,
+)
+from applicants.services.enterprises import enterprise_member_invite, enterprise_register
+from applicants.workflow import EDITABLE_STATES, transitions_from
+from rules import ItemRule, RulesInputError, RulesVersion
+
+View = Callable[..., HttpResponse]
+
+
+def enterprise_required(view: View) -> View:
+    """Signed in as a member of an enterprise; officials get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.role != Role.ENTERPRISE or user.enterprise_id is None:  # type: ignore[union-attr]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _own_enterprise(user: User) -> Enterprise:
+    """The enterprise an `enterprise_required` view's user acts for."""
+    return Enterprise.objects.get(pk=user.enterprise_id or 0)
+
+
+def _posted(request: HttpRequest) -> object:
+    """The POST data for a bound form (even when empty), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _item(item: str) -> tuple[RulesVersion, ItemRule]:
+    version = policy.version_in_force()
+    rule = version.items.get(item)
+    if rule is None:
+        raise Http404
+    return version, rule
+
+
+# --- enterprises and members ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """企业注册 (public): the enterprise and its first member, who is then signed in."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = enterprise_register(
+                enterprise=form.enterprise_input(),
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+            )
+        except ServiceError as error:
+            service_error_to_form(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("注册成功，欢迎使用信阳数据产业奖补平台。"))
+            return redirect("home")
+    return render(request, "applicants/register.html", {"form": form})
+
+
+@enterprise_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    """单位成员: who acts for the enterprise, and a form to create a colleague's account."""
+    user: User = request.user  # type: ignore[assignment]
+    form = InviteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            colleague = enterprise_member_invite(
+                inviter=user,
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except ServiceError as error:
+            service_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("已为 %(name)s 创建账号“%(username)s”，请将初始密码告知本人。")
+                % {"name": colleague.display_name, "username": colleague.username},
+            )
+            return redirect("applicants:members")
+    enterprise = _own_enterprise(user)
+    return render(
+        request,
+        "applicants/members.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "members": enterprise_members(enterprise_id=enterprise.pk),
+        },
+    )
+
+
+# --- applications -----------------------------------------------------------------------------
 
 
 @login_required
-def enterprise_home(request: HttpRequest) -> HttpResponse:
-    return redirect("home")
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    """我的申报: every case the user may see, newest activity first."""
+    cases = applications_for_list(request.user)  # type: ignore[arg-type]
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(request, "applicants/application_list.html", {"page": page})
+
+
+def _quote_context(
+    *, item: str, event_date: date | None, facts: dict[str, str], enterprise: Enterprise
+) -> dict[str, object]:
+    """The live quote panel: the amount and its trace, or what is still missing or wrong."""
+    lang = policy.rules_lang()
+    try:
+        result = application_quote(
+            item=item,
+            event_date=event_date,
+            facts=facts,
+            applicant_type=enterprise.applicant_type,
+            jurisdiction=enterprise.jurisdiction,
+        )
+    except RulesInputError as error:
+        texts = error.messages(lang)
+        missing, invalid = [], []
+        for name, codes in error.codes.items():
+            label = _("事项发生日期") if name == "event_date" else policy.fact_label(item, name)
+            if set(codes) == {"required"}:
+                missing.append(label)
+            else:
+                invalid.append((label, texts[name]))
+        return {"quote": None, "missing": missing, "invalid": invalid}
+    return {"quote": result.to_dict(lang), "missing": [], "invalid": []}
+
+
+def _after_save(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    if action == "submit":
+        return redirect("applicants:submit", pk=application.pk)
+    messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+    return redirect("applicants:edit", pk=application.pk)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: ApplicationForm,
+    rule: ItemRule,
+    application: Application | None,
+    quote: dict[str, object],
+) -> HttpResponse:
+    by_kind = evidence_latest_by_kind(application) if application else {}
+    return render(
+        request,
+        "applicants/application_form.html",
+        {
+            "form": form,
+            "rule": rule,
+            "application": application,
+            "evidence_rows": [
+                (form[name], by_kind.get(name.removeprefix(EVIDENCE_PREFIX), []))
+                for name in form.evidence_names
+            ],
+            "declaration_text": policy.DECLARATION_TEXT,
+            **quote,
+        },
+    )
+
+
+@enterprise_required
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest, item: str) -> HttpResponse:
+    """新建申报 for one item: a draft is saved on the first 保存草稿 or 提交."""
+    user: User = request.user  # type: ignore[assignment]
+    version, rule = _item(item)
+    enterprise = _own_enterprise(user)
+    if rule.first_time and first_time_already_granted(enterprise_id=enterprise.pk, item=rule.code):
+        messages.error(
+            request, FIRST_TIME_ALREADY_GRANTED % {"item": rule.title(policy.rules_lang())}
+        )
+        return redirect("home")
+    action = request.POST.get("action", "save")
+    form = ApplicationForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        rule=rule,
+        version=version,
+        for_submit=action == "submit",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = application_create(
+                actor=user,
+                item=rule.code,
+                data=form.application_input(),
+                evidence=form.evidence_uploads(),
+            )
+        except ServiceError as error:
+            service_error_to_form(form, error)
+        else:
+            return _after_save(request, application, action)
+    quote = _quote_context(item=rule.code, event_date=None, facts={}, enterprise=enterprise)
+    return _form_page(request, form=form, rule=rule, application=None, quote=quote)
+
+
+def _refuse_locked(request: HttpRequest, application: Application) -> HttpResponse:
+    messages.error(request, APPLICATION_LOCKED % {"status": Status(application.status).label})
+    return redirect("applicants:detail", pk=application.pk)
+
+
+@enterprise_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Continue a draft, or answer a return for revision (补正); refused once submitted."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_detail_for(user, pk)
+    if application.status not in EDITABLE_STATES:
+        return _refuse_locked(request, application)
+    version, rule = _item(application.item)
+    action = request.POST.get("action", "save")
+    form = ApplicationForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial=ApplicationForm.initial_from(application),
+        rule=rule,
+        version=version,
+        for_submit=action == "submit",
+        uploaded_kinds=frozenset(e.kind for e in application.evidence_files.all()),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = application_update(
+                actor=user,
+                application_id=application.pk,
+                data=form.application_input(),
+                evidence=form.evidence_uploads(),
+            )
+        except ServiceError as error:
+            service_error_to_form(form, error)
+        else:
+            return _after_save(request, application, action)
+    quote = _quote_context(
+        item=application.item,
+        event_date=application.event_date,
+        facts=application.facts,
+        enterprise=application.enterprise,
+    )
+    return _form_page(request, form=form, rule=rule, application=application, quote=quote)
+
+
+@enterprise_required
+@require_POST
+def quote_preview(request: HttpRequest, item: str) -> HttpResponse:
+    """The live quote panel (htmx): the facts as typed so far, priced by the rules."""
+    user: User = request.user  # type: ignore[assignment]
+    version, rule = _item(item)
+    form = ApplicationForm(request.POST, rule=rule, version=version)
+    form.is_valid()
+    typed_wrong = [
+        (form[name].label, form[name].errors)
+        for name in ["event_date", *form.fact_names]
+        if form[name].errors
+    ]
+    if typed_wrong:
+        context: dict[str, object] = {"quote": None, "missing": [], "invalid": typed_wrong}
+    else:
+        context = _quote_context(
+            item=rule.code,
+            event_date=form.cleaned_data.get("event_date"),
+            facts=form.typed_facts(),
+            enterprise=_own_enterprise(user),
+        )
+    return render(request, "applicants/_quote.html", context)
+
+
+@enterprise_required
+@require_http_methods(["GET", "POST"])
+def application_submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review before submitting: the expected amount, and why it may be ineligible (提交确认)."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_detail_for(user, pk)
+    if application.status not in EDITABLE_STATES:
+        return _refuse_locked(request, application)
+    if request.method == "POST":
+        try:
+            application_submit(actor=user, application_id=application.pk)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+            return redirect("applicants:edit", pk=application.pk)
+        messages.success(request, _("申报已提交，请留意审核进度。"))
+        return redirect("applicants:detail", pk=application.pk)
+    quote = _quote_context(
+        item=application.item,
+        event_date=application.event_date,
+        facts=application.facts,
+        enterprise=application.enterprise,
+    )
+    return render(
+        request,
+        "applicants/application_confirm.html",
+        {
+            "application": application,
+            "blockers": [message for _field, message in submission_blockers(application)],
+            "declaration_text": policy.DECLARATION_TEXT,
+            **quote,
+        },
+    )
+
+
+@enterprise_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回申报, while the workflow table allows it (before review starts)."""
+    user: User = request.user  # type: ignore[assignment]
+    application = case_get_for(user, pk)
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(
+                actor=user, application_id=application.pk, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("申报已撤回。"))
+        return redirect("applicants:detail", pk=application.pk)
+    return render(
+        request, "applicants/application_withdraw.html", {"application": application, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page: facts, expected amount, evidence, status timeline and every revision."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_detail_for(user, pk)
+    actions = {t.action for t in transitions_from(application.status, user.role)}
+    is_owner = user.role == Role.ENTERPRISE and user.enterprise_id == application.enterprise_id
+    item = application.item
+    facts = [
+        (policy.fact_label(item, code), policy.fact_value_label(item, code, str(value)))
+        for code, value in application.facts.items()
+    ]
+    context: dict[str, object] = {
+        "application": application,
+        "facts": facts,
+        "evidence_by_kind": evidence_latest_by_kind(application),
+        "events": list(application.events.all()),
+        "revisions": list(application.revisions.all()),
+        "can_edit": is_owner and application.status in EDITABLE_STATES,
+        "can_withdraw": is_owner and "withdraw" in actions,
+    }
+    if application.status in EDITABLE_STATES:
+        context.update(
+            _quote_context(
+                item=application.item,
+                event_date=application.event_date,
+                facts=application.facts,
+                enterprise=application.enterprise,
+            )
+        )
+    return render(request, "applicants/application_detail.html", context)
+
+
+# --- evidence files ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+# The file is shown inline; a PDF needs the browser's viewer (an object), nothing else runs.
+@csp_override(
+    {
+        "default-src": [CSP.NONE],
+        "object-src": [CSP.SELF],
+        "img-src": [CSP.SELF],
+        "style-src": [CSP.UNSAFE_INLINE],
+        "frame-ancestors": [CSP.SELF],
+    }
+)
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Serve one evidence file to the owning enterprise and the officials entitled to the case."""
+    return evidence_response(evidence_get_for(request.user, pk))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from portal.rules_lang import rules_lang
+from applicants.policy import rules_lang
 from portal.serializers import QuoteInputSerializer, SimulatePayoutsInputSerializer
 from rules import RulesInputError, allocate, parse_simulation_input, quote
 

@@ -3,13 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from applicants.models import User
 from applicants.roles import Role
 from applicants.selectors import enterprise_dashboard_panels
 from awards.selectors import official_dashboard_panels
-from rules import RulesVersion, load_rulebook
 
 
 @dataclass(frozen=True)
@@ -36,8 +33,3 @@ def dashboard_for(*, user: User) -> Dashboard:
     return Dashboard(
         role=role, role_label=str(role.label), template=template, panels=panels(user=user)
     )
-
-
-def current_rules_version() -> RulesVersion:
-    """The rules version in force today (Beijing time)."""
-    return load_rulebook().current(timezone.localdate())

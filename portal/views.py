@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from applicants.policy import rules_lang, version_in_force
 from portal.forms import CalculatorForm
-from portal.rules_lang import rules_lang
-from portal.selectors import current_rules_version, dashboard_for
+from portal.selectors import dashboard_for
 from rules import RulesInputError, quote
 
 
@@ -45,7 +45,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def calculator(request: HttpRequest) -> HttpResponse:
     """政策计算器: public; pick an item, type its facts, see the amount and why (GET, shareable)."""
     lang = rules_lang()
-    version = current_rules_version()
+    version = version_in_force()
     item = request.GET.get("item", "")
     context: dict[str, object] = {
         "items": version.item_choices(lang),

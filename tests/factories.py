@@ -86,3 +86,36 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         yes_declaration=factory.LazyFunction(timezone.now),
         no_declaration=None,
     )
+
+
+# --- applicants: evidence files (PDF, PNG) as a browser would upload them ---------------------
+
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 white PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def upload(
+    name: str = "证书.pdf", content: bytes = TINY_PDF, content_type: str = "application/pdf"
+):
+    """An uploaded file for a form or service; the content decides its kind, never the name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

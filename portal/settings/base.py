@@ -182,3 +182,7 @@ ANNOUNCEMENT_DAYS = env.int("ANNOUNCEMENT_DAYS", default=7)
 # At most this many public objections per source address per hour (no 500, a form error).
 OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
 REVIEW_QUEUE_PAGE_SIZE = 50
+
+# applicants
+# Largest evidence file accepted (bytes); larger uploads are refused with a message.
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024

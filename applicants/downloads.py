@@ -1,0 +1,28 @@
+"""The one way an evidence file leaves the server: inline, with the type sniffed at upload."""
+
+import logging
+
+from django.http import FileResponse, Http404
+
+from applicants.models import EvidenceFile
+
+logger = logging.getLogger(__name__)
+
+
+def evidence_response(evidence: EvidenceFile) -> FileResponse:
+    """Stream the file; the caller has already checked access with `evidence_get_for`."""
+    try:
+        stream = evidence.file.open("rb")
+    except FileNotFoundError:
+        logger.error("evidence file %s is missing from storage (%s)", evidence.pk, evidence.file)
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        content_type=evidence.content_type,
+        as_attachment=False,
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Confidential business documents: no shared cache may keep them.
+    response["Cache-Control"] = "private, no-store"
+    return response

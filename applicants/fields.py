@@ -1,0 +1,68 @@
+"""Reusable form fields: money as people type it in China, with Chinese messages."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+# 10^12 yuan: anything larger is a typing error, not a claim (REWARDS.md §2.1).
+MONEY_MAX = Decimal("1000000000000.00")
+
+# Either plain digits, or digits grouped by three with "," or the full-width "，".
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")
+_GROUPED = re.compile(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?")
+
+MONEY_MALFORMED = _("请输入有效的金额（元），例如 1,234,567.89。")
+MONEY_NEGATIVE = _("金额不能为负数。")
+MONEY_TOO_PRECISE = _("金额最多保留两位小数（精确到分）。")
+MONEY_TOO_LARGE = _("金额不能超过 %(max)s 元。")
+
+
+def parse_money_text(text: str, *, max_value: Decimal = MONEY_MAX) -> Decimal:
+    """Yuan as typed ("1,234,567.89", "1234567.8"): Decimal with 2 places, or ValidationError."""
+    cleaned = text.strip().replace(" ", "").replace("\u3000", "")
+    # Full-width digits and point, as a Chinese input method types them.
+    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+    if not (_PLAIN.fullmatch(cleaned) or _GROUPED.fullmatch(cleaned)):
+        raise ValidationError(MONEY_MALFORMED, code="malformed")
+    value = Decimal(cleaned.replace(",", "").replace("，", ""))
+    if value < 0:
+        raise ValidationError(MONEY_NEGATIVE, code="negative")
+    if value != value.quantize(CENT):
+        raise ValidationError(MONEY_TOO_PRECISE, code="too_precise")
+    if value > max_value:
+        raise ValidationError(
+            MONEY_TOO_LARGE, code="too_large", params={"max": f"{max_value:,.2f}"}
+        )
+    return value.quantize(CENT)
+
+
+class MoneyInput(forms.TextInput):
+    """A text box (not type=number, which refuses "1,234.00") with a decimal keypad on phones."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class MoneyField(forms.Field):
+    """An amount in yuan: thousands separators allowed, never negative, at most 2 decimals."""
+
+    widget = MoneyInput
+    default_error_messages = {"malformed": MONEY_MALFORMED}
+
+    def __init__(self, *, max_value: Decimal = MONEY_MAX, **kwargs: object) -> None:
+        self.max_value = max_value
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            value = f"{value:f}"
+        return parse_money_text(str(value), max_value=self.max_value)
+
+    def prepare_value(self, value: object) -> object:
+        return f"{value:f}" if isinstance(value, Decimal) else value

@@ -1,0 +1,93 @@
+"""Writes for evidence files (证明材料): checked by content, hashed, versioned, audited."""
+
+import hashlib
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from applicants import policy
+from applicants.audit import audit_append
+from applicants.errors import (
+    EVIDENCE_BAD_TYPE,
+    EVIDENCE_EMPTY,
+    EVIDENCE_TOO_LARGE,
+    EVIDENCE_UNKNOWN_KIND,
+    ServiceError,
+)
+from applicants.files import FileKind, sniff_evidence_kind
+from applicants.models import EvidenceFile, User
+from applicants.services.editing import application_lock_for_edit
+
+
+def evidence_check(*, upload: UploadedFile, field: str | None = None) -> FileKind:
+    """The file's kind if a PDF, JPEG or PNG within EVIDENCE_MAX_BYTES, else ServiceError."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    size = upload.size or 0
+    if size == 0:
+        raise ServiceError(EVIDENCE_EMPTY, field=field)
+    if size > limit:
+        raise ServiceError(EVIDENCE_TOO_LARGE % {"max": f"{limit / (1024 * 1024):g}"}, field=field)
+    kind = sniff_evidence_kind(upload)  # type: ignore[arg-type]
+    if kind is None:
+        raise ServiceError(EVIDENCE_BAD_TYPE, field=field)
+    return kind
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: User, application_id: int, kind: str, upload: UploadedFile
+) -> EvidenceFile:
+    """Add version n+1 of one evidence document of an editable case; never replaces a file."""
+    field = f"evidence__{kind}"
+    application = application_lock_for_edit(actor=actor, application_id=application_id)
+    rule = policy.item_rule(application.item)
+    if rule is None or kind not in {spec.code for spec in rule.evidence}:
+        raise ServiceError(EVIDENCE_UNKNOWN_KIND, field=field)
+    file_kind = evidence_check(upload=upload, field=field)
+    # The case row is locked, so the next version number cannot be taken by a concurrent upload.
+    latest = application.evidence_files.filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
+    evidence = EvidenceFile(
+        application=application,
+        kind=kind,
+        version=latest + 1,
+        original_name=os.path.basename(upload.name or "")[:255] or f"{kind}{file_kind.extension}",
+        content_type=file_kind.content_type,
+        size=upload.size or 0,
+        sha256=_sha256(upload),
+        uploaded_by=actor,
+    )
+    # Stored under a random name: the original name is data, never a path.
+    evidence.file.save(f"{uuid.uuid4().hex}{file_kind.extension}", upload, save=False)
+    try:
+        evidence.save()
+        audit_append(
+            action="evidence_added",
+            actor=actor,
+            application=application,
+            data={
+                "evidence_id": evidence.pk,
+                "kind": kind,
+                "version": evidence.version,
+                "sha256": evidence.sha256,
+                "size": evidence.size,
+                "content_type": evidence.content_type,
+                "original_name": evidence.original_name,
+            },
+        )
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
