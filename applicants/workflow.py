@@ -25,11 +25,14 @@ class Transition:
     roles: frozenset[str]
     needs_reason: bool = False
     stamps: str = ""  # a DateTimeField of Application set to now when this transition happens
+    bulk: bool = False  # may be applied to many selected cases at once from a queue
 
 
-def _t(action, label, sources, target, roles, *, needs_reason=False, stamps="") -> Transition:
+def _t(
+    action, label, sources, target, roles, *, needs_reason=False, stamps="", bulk=False
+) -> Transition:
     return Transition(
-        action, label, frozenset(sources), target, frozenset(roles), needs_reason, stamps
+        action, label, frozenset(sources), target, frozenset(roles), needs_reason, stamps, bulk
     )
 
 
@@ -58,10 +61,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RECOMMENDED,
         COUNTY,
         stamps="recommended_at",
+        bulk=True,
     ),
     _t("county_return", _("退回补正"), {S.SUBMITTED}, S.RETURNED, COUNTY, needs_reason=True),
     _t("county_reject", _("初审不予推荐"), {S.SUBMITTED}, S.REJECTED, COUNTY, needs_reason=True),
-    _t("review", _("复审通过"), {S.RECOMMENDED}, S.REVIEWED, CITY),
+    _t("review", _("复审通过"), {S.RECOMMENDED}, S.REVIEWED, CITY, bulk=True),
     _t(
         "city_return",
         _("退回补正"),
@@ -78,12 +82,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         CITY,
         needs_reason=True,
     ),
-    _t("approve", _("批准奖励"), {S.REVIEWED}, S.APPROVED, CITY),
+    _t("approve", _("批准奖励"), {S.REVIEWED}, S.APPROVED, CITY, bulk=True),
     _t("announce", _("发布公示"), {S.APPROVED}, S.ANNOUNCED, CITY),
     _t("object", _("公示异议，退回复审"), {S.ANNOUNCED}, S.REVIEWED, {SYSTEM}, needs_reason=True),
     _t("confirm", _("公示期满确认"), {S.ANNOUNCED}, S.CONFIRMED, CITY),
-    _t("schedule", _("安排兑付年度"), {S.CONFIRMED}, S.SCHEDULED, {SYSTEM, *FINANCE}),
-    _t("unschedule", _("撤销兑付安排"), {S.SCHEDULED}, S.CONFIRMED, {SYSTEM, *FINANCE}),
+    # Pay years come from the allocation over the budget and the quota, never from a hand choice:
+    # finance sets budgets and starts the planning job (awards.services.payouts).
+    _t("schedule", _("安排兑付年度"), {S.CONFIRMED}, S.SCHEDULED, {SYSTEM}),
+    _t("unschedule", _("撤销兑付安排"), {S.SCHEDULED}, S.CONFIRMED, {SYSTEM}),
     _t("pay", _("登记兑付"), {S.SCHEDULED}, S.PAID, FINANCE),
 )
 
@@ -99,3 +105,8 @@ FINAL_STATES = frozenset({S.PAID, S.REJECTED, S.WITHDRAWN})
 def transitions_from(status: str, role: str) -> list[Transition]:
     """The actions a person of `role` may take on a case in `status` (for buttons)."""
     return [t for t in TRANSITIONS if status in t.sources and role in t.roles]
+
+
+def bulk_actions_for(role: str) -> list[Transition]:
+    """The actions a person of `role` may apply to several selected cases at once."""
+    return [t for t in TRANSITIONS if t.bulk and role in t.roles]

@@ -1,1 +1,125 @@
-"""Models of awards: review decisions, audit trail, budgets and payouts."""
+"""Models of awards: the approved amount of a case, public objections, and annual budgets."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Application, User
+
+
+class Award(models.Model):
+    """The decision on a case's money: what the rules computed, what was approved, and why.
+
+    Written once at approval (批准) in the same transaction as the `approve` transition; later
+    steps (公示, 兑付安排, 兑付) fill in their dates. Every change is also an audit entry.
+    """
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("奖励申报"), on_delete=models.PROTECT, related_name="award"
+    )
+    amount = models.DecimalField(_("批准金额（元）"), max_digits=14, decimal_places=2)
+    computed_amount = models.DecimalField(_("规则计算金额（元）"), max_digits=14, decimal_places=2)
+    computed_eligible = models.BooleanField(_("规则计算是否符合条件"), default=True)
+    rules_version = models.CharField(_("规则版本"), max_length=40)
+    # [{clause, step, value, description, description_en}] — the quote's trace at approval.
+    trace = models.JSONField(_("计算过程"), default=list, blank=True)
+    # Reasons of ineligibility, if any (only with an override), as [{zh, en}].
+    reasons = models.JSONField(_("不符合条件的原因"), default=list, blank=True)
+    # The facts the rules were given at approval, as strings: the decision can be re-run later.
+    facts = models.JSONField(_("计算所用要素"), default=dict, blank=True)
+    overridden = models.BooleanField(_("已调整金额"), default=False)
+    override_reason = models.TextField(_("调整理由"), blank=True)
+    # 原则上每年每项不超过5项: an official may exempt one award from the quota, with a reason.
+    quota_exempt = models.BooleanField(_("不占年度名额"), default=False)
+    exempt_reason = models.TextField(_("不占名额理由"), blank=True)
+    approved_by = models.ForeignKey(
+        User, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("批准时间"))
+    announcement_days = models.PositiveSmallIntegerField(_("公示天数"), null=True, blank=True)
+    announcement_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    announcement_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    pay_year = models.PositiveSmallIntegerField(_("兑付年度"), null=True, blank=True)
+    # The date finance paid (a calendar date in Beijing time, as on the bank's record).
+    paid_at = models.DateField(_("兑付日期"), null=True, blank=True)
+    payment_reference = models.CharField(_("支付凭证号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("奖励决定")
+        verbose_name_plural = _("奖励决定")
+        ordering = ["-approved_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(computed_amount__gte=0), name="award_computed_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(overridden=False) | ~Q(override_reason=""),
+                name="award_override_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_exempt=False) | ~Q(exempt_reason=""),
+                name="award_exemption_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(announcement_starts_on__isnull=True)
+                | Q(announcement_ends_on__gte=models.F("announcement_starts_on")),
+                name="award_announcement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True) | ~Q(payment_reference=""),
+                name="award_payment_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.amount}"
+
+
+class Objection(models.Model):
+    """A member of the public's objection (异议) to an announced award."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("奖励申报"), on_delete=models.PROTECT, related_name="objections"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    contact = models.CharField(_("联系方式"), max_length=100)
+    text = models.TextField(_("异议内容"))
+    # Kept to limit how often one address may object (see OBJECTIONS_PER_HOUR).
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.name}"
+
+
+class Budget(models.Model):
+    """The money the city budgets for rewards in one year (年度预算), set by finance."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    amount = models.DecimalField(_("预算金额（元）"), max_digits=14, decimal_places=2)
+    updated_by = models.ForeignKey(
+        User,
+        verbose_name=_("设置人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度预算")
+        verbose_name_plural = _("年度预算")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"

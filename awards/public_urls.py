@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+"""The public announcement (公示), mounted at /gongshi/ with no login."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import path
+
+from awards import views
+
+app_name = "gongshi"
+urlpatterns = [
+    path("", views.public_announcements, name="list"),
+    path("<int:pk>/objection/", views.public_objection, name="objection"),
+]

@@ -1,4 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from awards import views
 
 app_name = "awards"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("bulk/", views.queue_bulk, name="queue_bulk"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/decide/", views.case_decide_view, name="case_decide"),
+    path("cases/<int:pk>/override/", views.award_override_view, name="award_override"),
+    path("cases/<int:pk>/exempt/", views.award_exempt_view, name="award_exempt"),
+    path("finance/", views.finance, name="finance"),
+    path("finance/schedule/", views.finance_schedule, name="finance_schedule"),
+    path("notifications/", views.notifications, name="notifications"),
+]

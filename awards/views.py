@@ -1,1 +1,332 @@
-"""Views of awards."""
+"""Views of awards: thin — parse the request, check access, call one service, show the outcome."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applicants import policy
+from applicants.errors import Conflict, ServiceError
+from applicants.models import User
+from applicants.roles import OFFICIAL_ROLES, Role
+from applicants.selectors import case_get_for
+from applicants.workflow import TRANSITIONS, bulk_actions_for
+from awards import selectors
+from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
+from awards.forms import (
+    BudgetForm,
+    BulkDecisionForm,
+    DecisionForm,
+    ExemptForm,
+    ObjectionForm,
+    OverrideForm,
+)
+from awards.services.announcements import objection_file
+from awards.services.decisions import (
+    award_override,
+    award_quota_exempt,
+    case_decide,
+    cases_bulk_decide,
+)
+from awards.services.payouts import budget_set, payouts_schedule_request
+
+
+def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in officials only: anonymous visitors go to login, enterprise users get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "role", None) not in OFFICIAL_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views below are all behind login)."""
+    return cast(User, request.user)
+
+
+def _service_error_message(request: HttpRequest, exc: ServiceError) -> None:
+    level = messages.WARNING if isinstance(exc, Conflict) else messages.ERROR
+    messages.add_message(request, level, str(exc.message))
+
+
+# --- queues -----------------------------------------------------------------------------------
+
+
+@require_GET
+@official_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The reviewer's queue: filters, search, sort, pagination and bulk actions."""
+    data = request.GET.copy()
+    if "queue" not in data:
+        # A first visit shows what waits for this official; any explicit status means "all".
+        data["queue"] = QUEUE_ALL if data.get("status") else QUEUE_PENDING
+    filterset = ReviewQueueFilter(
+        data, queryset=selectors.review_queue(user=_user(request)), request=request
+    )
+    page = Paginator(filterset.qs, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(data.get("page"))
+    params = data.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "awards/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": params.urlencode(),
+            "bulk_form": BulkDecisionForm(actions=bulk_actions_for(_user(request).role)),
+            "item_titles": dict(filterset.filters["item"].field.choices),
+            "jurisdiction_names": dict(filterset.filters["jurisdiction"].field.choices),
+        },
+    )
+
+
+@require_POST
+@official_required
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one bulk action to the selected cases and report each case's outcome."""
+    form = BulkDecisionForm(request.POST, actions=bulk_actions_for(_user(request).role))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("awards:queue")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back or reverse("awards:queue"))
+    outcomes = cases_bulk_decide(
+        application_ids=form.cleaned_data["ids"],
+        action=form.cleaned_data["action"],
+        actor=_user(request),
+    )
+    done = [o.reference for o in outcomes if o.ok]
+    if done:
+        messages.success(
+            request, _("已处理 %(n)s 件：%(refs)s") % {"n": len(done), "refs": "、".join(done)}
+        )
+    for outcome in outcomes:
+        if not outcome.ok:
+            messages.warning(
+                request,
+                _("%(ref)s 未处理：%(message)s")
+                % {"ref": outcome.reference, "message": outcome.message},
+            )
+    return redirect(back or reverse("awards:queue"))
+
+
+# --- the case page ----------------------------------------------------------------------------
+
+
+def _case_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    decision_form: DecisionForm | None = None,
+    override_form: OverrideForm | None = None,
+    exempt_form: ExemptForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    detail = selectors.case_detail_for(user=_user(request), application_id=pk)
+    award = detail.amount.award
+    return render(
+        request,
+        "awards/case_detail.html",
+        {
+            "detail": detail,
+            "case": detail.application,
+            "decision_form": decision_form or DecisionForm(actions=detail.actions),
+            "override_form": override_form
+            or OverrideForm(initial={"amount": award.amount if award else None}),
+            "exempt_form": exempt_form
+            or ExemptForm(initial={"exempt": not award.quota_exempt if award else True}),
+            "action_keys": [t.action for t in detail.actions],
+            "is_city": _user(request).role == Role.CITY_REVIEWER,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@official_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, pk)
+
+
+@require_POST
+@official_required
+def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take one action on a case; a lost race or a refusal comes back as a message."""
+    case_get_for(_user(request), pk)
+    # Any action key of the table is accepted here: the service alone says whether this official
+    # may take it now, so a case decided meanwhile answers with who-did-what, not a form error.
+    form = DecisionForm(request.POST, actions=TRANSITIONS)
+    if not form.is_valid():
+        return _case_page(request, pk, decision_form=form, status=400)
+    try:
+        case = case_decide(application_id=pk, actor=_user(request), **form.cleaned_data)
+    except ServiceError as exc:
+        if exc.field and exc.field in form.fields and not isinstance(exc, Conflict):
+            form.add_error(exc.field, str(exc.message))
+            return _case_page(request, pk, decision_form=form, status=400)
+        _service_error_message(request, exc)
+        return redirect("awards:case_detail", pk=pk)
+    messages.success(
+        request,
+        _("%(ref)s 已办理：%(status)s")
+        % {"ref": case.reference, "status": case.get_status_display()},
+    )
+    return redirect("awards:case_detail", pk=pk)
+
+
+@require_POST
+@official_required
+def award_override_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case_get_for(_user(request), pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, pk, override_form=form, status=400)
+    try:
+        award_override(application_id=pk, actor=_user(request), **form.cleaned_data)
+    except ServiceError as exc:
+        _service_error_message(request, exc)
+    else:
+        messages.success(request, _("批准金额已调整。"))
+    return redirect("awards:case_detail", pk=pk)
+
+
+@require_POST
+@official_required
+def award_exempt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case_get_for(_user(request), pk)
+    form = ExemptForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, pk, exempt_form=form, status=400)
+    try:
+        award_quota_exempt(application_id=pk, actor=_user(request), **form.cleaned_data)
+    except ServiceError as exc:
+        _service_error_message(request, exc)
+    else:
+        messages.success(request, _("年度名额设置已更新。"))
+    return redirect("awards:case_detail", pk=pk)
+
+
+# --- finance ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def finance(request: HttpRequest) -> HttpResponse:
+    """Budgets per year, the payout plan, and the cases to pay."""
+    if _user(request).role not in {Role.FINANCE, Role.ADMIN}:
+        raise PermissionDenied
+    form = BudgetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_set(actor=_user(request), **form.cleaned_data)
+        except ServiceError as exc:
+            _service_error_message(request, exc)
+        else:
+            messages.success(request, _("%(year)s 年度预算已保存。") % form.cleaned_data)
+            return redirect("awards:finance")
+    cases = selectors.payout_cases(user=_user(request))
+    page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/finance.html",
+        {
+            "form": form,
+            "years": selectors.payout_overview(),
+            "page": page,
+            "query": "",
+            "can_write": _user(request).role == Role.FINANCE,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_POST
+@official_required
+def finance_schedule(request: HttpRequest) -> HttpResponse:
+    """Start the payout planning job in the background."""
+    try:
+        payouts_schedule_request(actor=_user(request))
+    except ServiceError as exc:
+        _service_error_message(request, exc)
+    else:
+        messages.success(request, _("已提交兑付年度安排任务，稍后刷新查看结果。"))
+    return redirect("awards:finance")
+
+
+# --- notifications (any signed-in user) -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications; POST marks them all read."""
+    mine = selectors.notifications_for(user=_user(request))
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("awards:notifications")
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/notifications.html",
+        {"page": page, "query": "", "user_is_official": (_user(request).role in OFFICIAL_ROLES)},
+    )
+
+
+# --- the public announcement (公示), no login -------------------------------------------------
+
+
+@require_GET
+def public_announcements(request: HttpRequest) -> HttpResponse:
+    awards = selectors.announcements_current()
+    page = Paginator(awards, 50).get_page(request.GET.get("page"))
+    titles = {a.application.item: policy.item_title(a.application.item) for a in page}
+    return render(request, "awards/public_list.html", {"page": page, "item_titles": titles})
+
+
+@require_http_methods(["GET", "POST"])
+def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The objection form of one announced award; a closed period answers 404, never 500."""
+    award = selectors.announcement_get(application_id=pk)
+    if award is None:
+        return render(request, "awards/public_closed.html", status=404)
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection_file(
+                application_id=pk, ip_address=request.META.get("REMOTE_ADDR"), **form.cleaned_data
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("您的异议已提交，市发展改革委将依法核查处理。"))
+            return redirect("gongshi:list")
+    return render(
+        request,
+        "awards/public_objection.html",
+        {
+            "award": award,
+            "form": form,
+            "item_titles": {award.application.item: policy.item_title(award.application.item)},
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

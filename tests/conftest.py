@@ -121,3 +121,24 @@ def celery_worker_process(transactional_db) -> Iterator[str]:
         app.conf.update(previous)
         worker.terminate()
         worker.wait(timeout=20)
+
+
+# awards: Celery caches its broker connection pool and result backend on first use. An eager task
+# run earlier in the session caches them for the in-memory broker, and the worker fixture's
+# ping and tasks would then go to memory instead of Redis. Drop the caches around worker tests.
+def _celery_caches_reset() -> None:
+    from portal.celery import app
+
+    app._after_fork()  # clears the connection and producer pools
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture(autouse=True)
+def _celery_fresh_connections(request) -> Iterator[None]:
+    if "celery_worker_process" not in request.fixturenames:
+        yield
+        return
+    _celery_caches_reset()
+    yield
+    _celery_caches_reset()

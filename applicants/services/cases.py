@@ -45,12 +45,13 @@ def case_transition(
     actor: User | None,
     reason: str = "",
     data: dict | None = None,
-    before_save: Callable[[Application], None] | None = None,
+    before_save: Callable[[Application], dict | None] | None = None,
 ) -> Application:
     """Apply one transition: check role and scope, lock the case, change state, audit, notify.
 
-    `before_save` lets a calling service change fields of the locked case in the same
-    transaction (e.g. the approved amount). `actor=None` is the system.
+    `before_save` lets a calling service check and change the locked case (and its related rows)
+    in the same transaction, e.g. the approved amount; a dict it returns is added to the audit
+    entry's data, and an error it raises undoes the whole step. `actor=None` is the system.
     """
     transition = BY_ACTION.get(action)
     if transition is None:
@@ -68,8 +69,9 @@ def case_transition(
     application.status_changed_at = timezone.now()
     if transition.stamps:
         setattr(application, transition.stamps, application.status_changed_at)
+    data = dict(data or {})
     if before_save is not None:
-        before_save(application)
+        data.update(before_save(application) or {})
     application.save()
     audit_append(
         action=action,

@@ -13,7 +13,7 @@ from applicants.roles import Role
 logger = logging.getLogger(__name__)
 
 # Who acts next once a case reaches a state.
-_NEXT_ROLE = {
+_NEXT_ROLE: dict[str, Role] = {
     Status.SUBMITTED: Role.COUNTY_REVIEWER,
     Status.RECOMMENDED: Role.CITY_REVIEWER,
     Status.REVIEWED: Role.CITY_REVIEWER,

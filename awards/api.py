@@ -1,0 +1,215 @@
+"""The review API: the queue, a case, and taking an action on it. Thin: input serializer, one
+service, output serializer; a ServiceError becomes 400/403/409 with its message."""
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applicants import policy
+from applicants.errors import ServiceError
+from applicants.models import Application, User
+from applicants.roles import OFFICIAL_ROLES
+from applicants.workflow import BY_ACTION
+from awards import selectors
+from awards.filters import ReviewQueueFilter
+from awards.services.decisions import case_decide
+
+
+class IsOfficial(permissions.BasePermission):
+    """Reviewers, finance and administrators; enterprise users are refused (403)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and getattr(user, "role", None) in OFFICIAL_ROLES
+        )
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    item_title = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "reference",
+            "enterprise_name",
+            "credit_code",
+            "item",
+            "item_title",
+            "project_name",
+            "jurisdiction",
+            "status",
+            "status_label",
+            "submitted_at",
+            "amount",
+            "possible_duplicate_of",
+        ]
+        read_only_fields = fields
+
+    def get_item_title(self, case: Application) -> str:
+        return policy.item_title(case.item)
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    facts = serializers.JSONField(read_only=True)
+    event_date = serializers.DateField(read_only=True)
+    award = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "event_date",
+            "facts",
+            "award",
+            "evidence",
+            "history",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    def get_award(self, case: Application) -> dict[str, Any]:
+        amount = self.context["detail"].amount
+        award = amount.award
+        return {
+            "live": amount.live,
+            "amount": f"{amount.amount:.2f}" if amount.amount is not None else None,
+            "eligible": amount.eligible,
+            "rules_version": amount.rules_version,
+            "trace": amount.trace,
+            "reasons": amount.reasons,
+            "errors": amount.errors,
+            "computed_amount": f"{award.computed_amount:.2f}" if award else None,
+            "overridden": award.overridden if award else False,
+            "override_reason": award.override_reason if award else "",
+            "quota_exempt": award.quota_exempt if award else False,
+            "exempt_reason": award.exempt_reason if award else "",
+            "announcement_starts_on": award.announcement_starts_on if award else None,
+            "announcement_ends_on": award.announcement_ends_on if award else None,
+            "pay_year": award.pay_year if award else None,
+            "paid_at": award.paid_at if award else None,
+        }
+
+    def get_evidence(self, case: Application) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": row.file.pk,
+                "kind": row.file.kind,
+                "version": row.file.version,
+                "name": row.file.original_name,
+                "size": row.file.size,
+                "sha256": row.file.sha256,
+                "url": row.url,
+            }
+            for row in self.context["detail"].evidence
+        ]
+
+    def get_history(self, case: Application) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": row.event.pk,
+                "at": row.event.created_at,
+                "action": row.event.action,
+                "label": row.label,
+                "actor": str(row.event.actor) if row.event.actor else None,
+                "actor_role": row.event.actor_role,
+                "from_status": row.event.from_status,
+                "to_status": row.event.to_status,
+                "reason": row.event.reason,
+                "data": row.event.data,
+            }
+            for row in self.context["detail"].history
+        ]
+
+    def get_actions(self, case: Application) -> list[dict[str, str]]:
+        return [
+            {"action": t.action, "label": str(t.label), "needs_reason": t.needs_reason}
+            for t in self.context["detail"].actions
+        ]
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(BY_ACTION))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+    quota_exempt = serializers.BooleanField(required=False, default=False)
+    exempt_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+    payment_reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default=""
+    )
+    paid_at = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TransitionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The review queue (same filters as the pages) and one case; only cases the official sees."""
+
+    permission_classes = [permissions.IsAuthenticated, IsOfficial]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReviewQueueFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return selectors.review_queue(user=cast(User, self.request.user))
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        detail = selectors.case_detail_for(
+            user=cast(User, request.user), application_id=kwargs["pk"]
+        )
+        serializer = CaseDetailSerializer(
+            detail.application, context={"request": request, "detail": detail}
+        )
+        return Response(serializer.data)
+
+    @extend_schema(request=TransitionInputSerializer, responses=TransitionOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="transitions")
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Take one action: 200 with the new status, 400 field errors, 403 role, 404 not
+        visible, 409 when the case was decided meanwhile."""
+        case = self.get_object()  # 404 unless visible to this official
+        payload = TransitionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            case = case_decide(
+                application_id=case.pk,
+                actor=cast(User, request.user),
+                **payload.validated_data,  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            key = exc.field or "detail"
+            body = {key: [str(exc.message)], "code": exc.code}
+            if key == "detail":
+                body = {"detail": str(exc.message), "code": exc.code}
+            return Response(body, status=exc.status_code)
+        return Response(TransitionOutputSerializer(case).data, status=status.HTTP_200_OK)

@@ -1,0 +1,291 @@
+"""Decisions on a case: each review step, the approved amount, overrides and quota exemptions."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from applicants.audit import audit_append
+from applicants.errors import NOT_ALLOWED, UNKNOWN_ACTION, Conflict, NotAllowed, ServiceError
+from applicants.models import Application, Status, User
+from applicants.roles import Role
+from applicants.selectors import cases_visible_to
+from applicants.services.cases import actor_may_act_on, case_transition
+from applicants.workflow import BY_ACTION
+from awards.errors import (
+    AMOUNT_NEGATIVE,
+    EXEMPT_NOT_NOW,
+    EXEMPT_REASON_REQUIRED,
+    FACTS_INVALID,
+    NO_AWARD,
+    NOT_ELIGIBLE,
+    OVERRIDE_NOT_NOW,
+    OVERRIDE_REASON_REQUIRED,
+)
+from awards.models import Award
+from awards.selectors import case_quote, trace_for_storage
+from awards.services.announcements import announce_before_save, confirm_before_save
+from awards.services.payouts import pay_before_save
+from rules import RulesInputError
+
+ZERO = Decimal("0.00")
+# 原则上: the quota may be lifted for an award until it is paid.
+EXEMPTABLE_STATES = frozenset(
+    {Status.APPROVED, Status.ANNOUNCED, Status.CONFIRMED, Status.SCHEDULED}
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an official submits with an action besides the reason; each action reads its own."""
+
+    amount: Decimal | None = None
+    override_reason: str = ""
+    quota_exempt: bool = False
+    exempt_reason: str = ""
+    payment_reference: str = ""
+    paid_at: date | None = None
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    application_id: int,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    amount: Decimal | None = None,
+    override_reason: str = "",
+    quota_exempt: bool = False,
+    exempt_reason: str = "",
+    payment_reference: str = "",
+    paid_at: date | None = None,
+) -> Application:
+    """Take one action of the workflow table on a case, with what that action needs.
+
+    `approve` computes the amount with the rules and stores it (an override or a quota exemption
+    needs a written reason and is audited on its own), `announce` opens the 公示 period, `confirm`
+    is refused before it ends, `pay` records the payment. Raises ServiceError (NotAllowed,
+    Conflict) when refused; nothing is changed then.
+    """
+    decision = Decision(
+        amount=amount,
+        override_reason=(override_reason or "").strip(),
+        quota_exempt=quota_exempt,
+        exempt_reason=(exempt_reason or "").strip(),
+        payment_reference=(payment_reference or "").strip(),
+        paid_at=paid_at,
+    )
+    hook = _BEFORE_SAVE.get(action)
+    application = case_transition(
+        application_id=application_id,
+        action=action,
+        actor=actor,
+        reason=reason,
+        before_save=partial(hook, actor=actor, decision=decision) if hook else None,
+    )
+    if action == "approve":
+        _audit_override_and_exemption(application=application, actor=actor)
+    return application
+
+
+def _approve_before_save(application: Application, *, actor: User, decision: Decision) -> dict:
+    """Price the locked case with the rules and write its Award, in the approval's transaction."""
+    try:
+        result = case_quote(application=application)
+    except RulesInputError as exc:
+        problems = "；".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items())
+        raise ServiceError(FACTS_INVALID % {"errors": problems}) from exc
+    computed = result.amount if result.eligible else ZERO
+    amount = computed if decision.amount is None else decision.amount
+    if amount < 0:
+        raise ServiceError(AMOUNT_NEGATIVE, field="amount")
+    amount = amount.quantize(Decimal("0.01"))
+    overridden = amount != computed
+    if overridden and not decision.override_reason:
+        raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
+    if not result.eligible and not overridden:
+        reasons = "；".join(r.text("zh") for r in result.reasons)
+        raise ServiceError(NOT_ELIGIBLE % {"reasons": reasons}, field="amount")
+    if decision.quota_exempt and not decision.exempt_reason:
+        raise ServiceError(EXEMPT_REASON_REQUIRED, field="exempt_reason")
+
+    # A case approved again (after a public objection sent it back) keeps its one Award row.
+    award = Award.objects.filter(application=application).first() or Award(application=application)
+    award.amount = amount
+    award.computed_amount = computed
+    award.computed_eligible = result.eligible
+    award.rules_version = result.rules_version
+    award.trace = trace_for_storage(result.trace)
+    award.reasons = [{"zh": r.text("zh"), "en": r.text("en")} for r in result.reasons]
+    award.facts = {k: _fact_text(v) for k, v in result.facts.items()}
+    award.overridden = overridden
+    award.override_reason = decision.override_reason if overridden else ""
+    award.quota_exempt = decision.quota_exempt
+    award.exempt_reason = decision.exempt_reason if decision.quota_exempt else ""
+    award.approved_by = actor
+    award.approved_at = application.status_changed_at or timezone.now()
+    award.announcement_days = award.announcement_starts_on = award.announcement_ends_on = None
+    award.pay_year = award.paid_at = None
+    award.payment_reference = ""
+    award.save()
+    return {
+        "amount": f"{amount:.2f}",
+        "computed_amount": f"{computed:.2f}",
+        "rules_version": result.rules_version,
+        "overridden": overridden,
+        "quota_exempt": decision.quota_exempt,
+    }
+
+
+def _fact_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _audit_override_and_exemption(*, application: Application, actor: User | None) -> None:
+    award = Award.objects.get(application=application)
+    if award.overridden:
+        audit_append(
+            action="override",
+            actor=actor,
+            application=application,
+            reason=award.override_reason,
+            data={
+                "computed_amount": f"{award.computed_amount:.2f}",
+                "amount": f"{award.amount:.2f}",
+            },
+        )
+    if award.quota_exempt:
+        audit_append(
+            action="quota_exempt",
+            actor=actor,
+            application=application,
+            reason=award.exempt_reason,
+            data={"amount": f"{award.amount:.2f}"},
+        )
+
+
+_BEFORE_SAVE: dict[str, Callable[..., dict]] = {
+    "approve": _approve_before_save,
+    "announce": announce_before_save,
+    "confirm": confirm_before_save,
+    "pay": pay_before_save,
+}
+
+
+def _locked_award(*, application_id: int, actor: User) -> tuple[Application, Award]:
+    """Lock the case (as a transition would) and return it with its award; city reviewers only."""
+    if actor.role != Role.CITY_REVIEWER:
+        raise NotAllowed(NOT_ALLOWED)
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not actor_may_act_on(actor=actor, application=application):
+        raise NotAllowed(NOT_ALLOWED)
+    award = Award.objects.filter(application=application).first()
+    if award is None:
+        raise Conflict(NO_AWARD)
+    return application, award
+
+
+@transaction.atomic
+def award_override(*, application_id: int, actor: User, amount: Decimal, reason: str) -> Award:
+    """Change the approved amount before announcement, with a written reason (audited)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
+    if amount < 0:
+        raise ServiceError(AMOUNT_NEGATIVE, field="amount")
+    application, award = _locked_award(application_id=application_id, actor=actor)
+    if application.status != Status.APPROVED:
+        raise Conflict(OVERRIDE_NOT_NOW)
+    previous = award.amount
+    award.amount = amount.quantize(Decimal("0.01"))
+    award.overridden = award.amount != award.computed_amount
+    award.override_reason = reason if award.overridden else ""
+    award.save(update_fields=["amount", "overridden", "override_reason"])
+    audit_append(
+        action="override",
+        actor=actor,
+        application=application,
+        reason=reason,
+        data={
+            "computed_amount": f"{award.computed_amount:.2f}",
+            "from_amount": f"{previous:.2f}",
+            "amount": f"{award.amount:.2f}",
+        },
+    )
+    return award
+
+
+@transaction.atomic
+def award_quota_exempt(*, application_id: int, actor: User, exempt: bool, reason: str) -> Award:
+    """Exempt an award from the five-per-item-per-year quota (or revoke it), with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(EXEMPT_REASON_REQUIRED, field="exempt_reason")
+    application, award = _locked_award(application_id=application_id, actor=actor)
+    if application.status not in EXEMPTABLE_STATES:
+        raise Conflict(EXEMPT_NOT_NOW)
+    award.quota_exempt = exempt
+    award.exempt_reason = reason if exempt else ""
+    award.save(update_fields=["quota_exempt", "exempt_reason"])
+    audit_append(
+        action="quota_exempt" if exempt else "quota_exempt_revoked",
+        actor=actor,
+        application=application,
+        reason=reason,
+        data={"amount": f"{award.amount:.2f}", "pay_year": award.pay_year},
+    )
+    return award
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What happened to one selected case of a bulk decision."""
+
+    application_id: int
+    reference: str
+    ok: bool
+    message: str = ""
+
+
+def cases_bulk_decide(
+    *, application_ids: Iterable[int], action: str, actor: User
+) -> list[BulkOutcome]:
+    """Take one bulk action on each selected case, each on its own; report every case's outcome.
+
+    Deliberately not one transaction: a case someone else decided first must not undo the others.
+    """
+    transition = BY_ACTION.get(action)
+    if transition is None or not transition.bulk:
+        raise ServiceError(UNKNOWN_ACTION, field="action")
+    ids = sorted(set(application_ids))
+    visible = {
+        case.pk: case.reference
+        for case in cases_visible_to(actor).filter(pk__in=ids).only("id", "created_at")
+    }
+    outcomes = []
+    for application_id in ids:
+        if application_id not in visible:
+            outcomes.append(
+                BulkOutcome(application_id, f"#{application_id}", False, str(NOT_ALLOWED))
+            )
+            continue
+        try:
+            case_decide(application_id=application_id, action=action, actor=actor)
+        except ServiceError as exc:
+            outcomes.append(
+                BulkOutcome(application_id, visible[application_id], False, str(exc.message))
+            )
+        else:
+            outcomes.append(BulkOutcome(application_id, visible[application_id], True))
+    return outcomes

@@ -1,0 +1,213 @@
+"""Budgets, payout scheduling (兑付年度) with the rules' allocation, and recording payments."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from applicants.audit import audit_append
+from applicants.errors import NOT_ALLOWED, NotAllowed, ServiceError
+from applicants.models import Application, Status, User
+from applicants.roles import Role
+from applicants.services.cases import case_transition
+from awards.errors import (
+    ALLOCATION_INPUT_INVALID,
+    AMOUNT_NEGATIVE,
+    BUDGET_YEAR_INVALID,
+    NO_AWARD,
+    PAYMENT_DATE_IN_FUTURE,
+    PAYMENT_REFERENCE_REQUIRED,
+)
+from awards.models import Award, Budget
+from awards.selectors import PAYOUT_STATES
+from rules import AwardInput, RulesInputError, allocate, load_rulebook
+
+MIN_BUDGET_YEAR, MAX_BUDGET_YEAR = 2020, 2100
+
+
+def _require_finance(actor: User) -> None:
+    if actor.role != Role.FINANCE:
+        raise NotAllowed(NOT_ALLOWED)
+
+
+@transaction.atomic
+def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
+    """Set the reward budget of one year (finance); the change is an audit entry."""
+    _require_finance(actor)
+    if not MIN_BUDGET_YEAR <= year <= MAX_BUDGET_YEAR:
+        raise ServiceError(BUDGET_YEAR_INVALID, field="year")
+    if amount < 0:
+        raise ServiceError(AMOUNT_NEGATIVE, field="amount")
+    amount = amount.quantize(Decimal("0.01"))
+    budget = Budget.objects.select_for_update().filter(year=year).first()
+    previous = budget.amount if budget else None
+    if budget is None:
+        budget = Budget(year=year)
+    budget.amount = amount
+    budget.updated_by = actor
+    budget.save()
+    audit_append(
+        action="budget_set",
+        actor=actor,
+        data={
+            "year": year,
+            "from_amount": f"{previous:.2f}" if previous is not None else None,
+            "amount": f"{amount:.2f}",
+        },
+    )
+    return budget
+
+
+@transaction.atomic
+def payouts_schedule_request(*, actor: User) -> None:
+    """Ask the background worker to (re)plan payout years once this transaction commits."""
+    from awards.tasks import schedule_payouts  # tasks import services; import at call time
+
+    _require_finance(actor)
+    audit_append(action="payouts_requested", actor=actor)
+    transaction.on_commit(schedule_payouts.delay)
+
+
+@dataclass
+class ScheduleReport:
+    """What one planning run changed; all zero when it was run before on the same state."""
+
+    scheduled: list[int] = field(default_factory=list)
+    rescheduled: list[int] = field(default_factory=list)
+    unscheduled: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[int]]:
+        return {
+            "scheduled": self.scheduled,
+            "rescheduled": self.rescheduled,
+            "unscheduled": self.unscheduled,
+            "queued": self.queued,
+        }
+
+
+@transaction.atomic
+def payouts_schedule() -> ScheduleReport:
+    """Plan which budget year pays each confirmed award (rules.allocate) and record it.
+
+    Confirmed awards the plan places move to `scheduled` with their pay year; a scheduled award
+    whose year the plan changes is moved (audited), or back to `confirmed` if no budget can pay it
+    now. Paid awards stay fixed in the year that paid them. Running it again on the same state
+    changes nothing. The system is the actor.
+    """
+    # Lock every case the plan may touch, in id order, so two runs (or a run and a payment)
+    # queue up instead of planning on a state that is changing under them.
+    ids = list(
+        Application.objects.select_for_update()
+        .filter(status__in=PAYOUT_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    awards = list(
+        Award.objects.filter(application_id__in=ids)
+        .select_related("application")
+        .order_by("application_id")
+    )
+    version = load_rulebook().current(timezone.localdate())
+    budgets = {b.year: b.amount for b in Budget.objects.all()}
+    inputs = [
+        AwardInput(
+            id=str(a.pk),
+            item=a.application.item,
+            amount=a.amount,
+            approved_at=a.approved_at,
+            quota_exempt=a.quota_exempt,
+            paid_year=a.pay_year if a.application.status == Status.PAID else None,
+        )
+        for a in awards
+    ]
+    try:
+        plan = allocate(
+            budgets,
+            inputs,
+            strategy=version.allocation_strategy,
+            quota_per_item=version.quota_per_item_per_year,
+        )
+    except RulesInputError as exc:
+        raise ServiceError(ALLOCATION_INPUT_INVALID % {"errors": exc.errors}) from exc
+    report = ScheduleReport()
+    for award in awards:
+        status = award.application.status
+        year = plan.awards.get(str(award.pk))
+        if status == Status.PAID:
+            continue
+        if status == Status.CONFIRMED and year is not None:
+            _schedule(award, year)
+            report.scheduled.append(award.application_id)
+        elif status == Status.CONFIRMED:
+            report.queued.append(award.application_id)
+        elif year is None:
+            _unschedule(award)
+            report.unscheduled.append(award.application_id)
+        elif year != award.pay_year:
+            _reschedule(award, year)
+            report.rescheduled.append(award.application_id)
+    return report
+
+
+def _schedule(award: Award, year: int) -> None:
+    def set_year(application: Application) -> dict:
+        award.pay_year = year
+        award.save(update_fields=["pay_year"])
+        return {"pay_year": year, "amount": f"{award.amount:.2f}"}
+
+    case_transition(
+        application_id=award.application_id, action="schedule", actor=None, before_save=set_year
+    )
+
+
+def _unschedule(award: Award) -> None:
+    previous = award.pay_year
+
+    def clear_year(application: Application) -> dict:
+        award.pay_year = None
+        award.save(update_fields=["pay_year"])
+        return {"from_pay_year": previous, "amount": f"{award.amount:.2f}"}
+
+    case_transition(
+        application_id=award.application_id, action="unschedule", actor=None, before_save=clear_year
+    )
+
+
+def _reschedule(award: Award, year: int) -> None:
+    """A new pay year for a scheduled award; not a change of state, so only an audit entry."""
+    previous = award.pay_year
+    award.pay_year = year
+    award.save(update_fields=["pay_year"])
+    audit_append(
+        action="reschedule",
+        actor=None,
+        application=award.application,
+        from_status=Status.SCHEDULED,
+        to_status=Status.SCHEDULED,
+        data={"from_pay_year": previous, "pay_year": year, "amount": f"{award.amount:.2f}"},
+    )
+
+
+def pay_before_save(application: Application, *, actor: User | None, decision: object) -> dict:
+    """Record the payment (reference and date) on the award, in the `pay` transition."""
+    reference: str = decision.payment_reference  # type: ignore[attr-defined]
+    paid_at: date = decision.paid_at or timezone.localdate()  # type: ignore[attr-defined]
+    if not reference:
+        raise ServiceError(PAYMENT_REFERENCE_REQUIRED, field="payment_reference")
+    if paid_at > timezone.localdate():
+        raise ServiceError(PAYMENT_DATE_IN_FUTURE, field="paid_at")
+    award = Award.objects.filter(application=application).first()
+    if award is None:
+        raise ServiceError(NO_AWARD)
+    award.paid_at = paid_at
+    award.payment_reference = reference
+    award.save(update_fields=["paid_at", "payment_reference"])
+    return {
+        "amount": f"{award.amount:.2f}",
+        "pay_year": award.pay_year,
+        "paid_at": paid_at.isoformat(),
+        "payment_reference": reference,
+    }

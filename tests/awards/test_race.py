@@ -1,0 +1,120 @@
+"""Two officials deciding the same case at the same moment: exactly one decision wins.
+
+Real concurrency on the real database: each thread has its own connection and transaction, and
+a barrier releases them together; the row lock in `case_transition` makes the second one wait
+and then see the case already decided.
+"""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from applicants.errors import ALREADY_DECIDED, Conflict
+from applicants.models import CaseEvent, Status
+from applicants.roles import Role
+from awards.models import Award
+from awards.services.decisions import case_decide
+from tests.factories import ApplicationFactory, make_user
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def _race(*contenders: Callable[[], object]) -> list[object]:
+    """Run each callable in its own thread, released together; return results or exceptions."""
+    barrier = threading.Barrier(len(contenders))
+    results: list[object] = [None] * len(contenders)
+
+    def run(index: int, contender: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = contender()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(contenders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_two_simultaneous_approvals_make_one_award_and_one_audit_entry():
+    case = ApplicationFactory(status=Status.REVIEWED)
+    first, second = make_user(Role.CITY_REVIEWER), make_user(Role.CITY_REVIEWER)
+
+    results = _race(
+        lambda: case_decide(application_id=case.pk, action="approve", actor=first),
+        lambda: case_decide(application_id=case.pk, action="approve", actor=second),
+    )
+
+    winners = [r for r in results if not isinstance(r, Exception)]
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(winners) == 1, results
+    assert len(losers) == 1, results
+    assert isinstance(losers[0], Conflict), results
+    assert str(losers[0].message) == str(ALREADY_DECIDED % {"status": "已批准"})
+    assert Award.objects.filter(application=case).count() == 1
+    assert CaseEvent.objects.filter(application=case, action="approve").count() == 1
+    award = Award.objects.get(application=case)
+    assert award.approved_by_id == winners[0].award.approved_by_id
+
+
+def test_two_simultaneous_api_decisions_answer_200_and_409():
+    case = ApplicationFactory(status=Status.REVIEWED)
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(make_user(Role.CITY_REVIEWER))
+        clients.append(client)
+    url = f"/api/v1/cases/{case.pk}/transitions/"
+
+    def post(client: Client, action: str, reason: str) -> object:
+        return client.post(
+            url, {"action": action, "reason": reason}, content_type="application/json"
+        )
+
+    results = _race(
+        lambda: post(clients[0], "approve", ""),
+        lambda: post(clients[1], "city_reject", "不符合条件"),
+    )
+
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200, 409], [r.content for r in results]
+    loser = next(r for r in results if r.status_code == 409)
+    assert "已被他人处理" in loser.json()["detail"]
+    case.refresh_from_db()
+    assert case.status in {Status.APPROVED, Status.REJECTED}
+    decisions = CaseEvent.objects.filter(application=case, action__in=["approve", "city_reject"])
+    assert decisions.count() == 1
+    assert Award.objects.filter(application=case).count() == (
+        1 if case.status == Status.APPROVED else 0
+    )
+
+
+def test_two_simultaneous_page_decisions_show_the_loser_a_message():
+    case = ApplicationFactory(status=Status.REVIEWED)
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(make_user(Role.CITY_REVIEWER))
+        clients.append(client)
+    url = f"/review/cases/{case.pk}/decide/"
+
+    results = _race(*[lambda c=c: c.post(url, {"action": "approve"}, follow=True) for c in clients])
+
+    pages = [r.content.decode() for r in results]
+    assert all(r.status_code == 200 for r in results)
+    assert sum("已办理" in page for page in pages) == 1
+    assert sum("已被他人处理" in page for page in pages) == 1
+    assert Award.objects.filter(application=case).count() == 1
+    assert CaseEvent.objects.filter(application=case, action="approve").count() == 1

@@ -1,0 +1,107 @@
+"""`manage.py verify_audit`: OK with the count, or the first broken link and exit status 1."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from applicants.models import CaseEvent, Status
+from awards.services.decisions import case_decide
+from tests.conftest import REPO_ROOT, _database_url
+from tests.factories import ApplicationFactory
+
+
+def _decide_three(county_reviewer) -> list[CaseEvent]:
+    for case in ApplicationFactory.create_batch(3, status=Status.SUBMITTED):
+        case_decide(application_id=case.pk, action="recommend", actor=county_reviewer)
+    return list(CaseEvent.objects.order_by("id"))
+
+
+def _verify() -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_intact_chain_is_reported_ok_with_its_count(county_reviewer):
+    _decide_three(county_reviewer)
+    code, out, _ = _verify()
+    assert code == 0
+    assert out.strip() == "OK: audit chain intact, 3 entries verified"
+
+
+@pytest.mark.django_db
+def test_an_edited_row_is_reported_with_its_id_and_exit_1(county_reviewer):
+    events = _decide_three(county_reviewer)
+    CaseEvent.objects.filter(pk=events[1].pk).update(reason="事后补写的理由")
+    code, out, err = _verify()
+    assert code == 1
+    assert out == ""
+    assert f"broken at entry {events[1].pk}: content altered" in err
+
+
+@pytest.mark.django_db
+def test_an_edited_amount_in_the_data_is_detected(city_reviewer):
+    case = ApplicationFactory(status=Status.REVIEWED)
+    case_decide(application_id=case.pk, action="approve", actor=city_reviewer)
+    event = CaseEvent.objects.get(action="approve")
+    CaseEvent.objects.filter(pk=event.pk).update(data={**event.data, "amount": "300000.00"})
+    code, _, err = _verify()
+    assert code == 1
+    assert f"entry {event.pk}: content altered" in err
+
+
+@pytest.mark.django_db
+def test_a_deleted_row_is_reported_at_the_next_entry(county_reviewer):
+    events = _decide_three(county_reviewer)
+    CaseEvent.objects.filter(pk=events[1].pk).delete()
+    code, _, err = _verify()
+    assert code == 1
+    assert f"broken at entry {events[2].pk}: link broken after entry {events[0].pk}" in err
+
+
+@pytest.mark.django_db
+def test_a_deleted_last_row_is_reported(county_reviewer):
+    events = _decide_three(county_reviewer)
+    CaseEvent.objects.filter(pk=events[2].pk).delete()
+    code, _, err = _verify()
+    assert code == 1
+    assert "entries missing at the end of the chain" in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_verify_audit_exits_1_on_a_tampered_chain(county_reviewer):
+    events = _decide_three(county_reviewer)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "DATABASE_URL": _database_url(),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", "verify_audit"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    intact = run()
+    assert intact.returncode == 0, intact.stderr
+    assert "OK: audit chain intact, 3 entries verified" in intact.stdout
+    CaseEvent.objects.filter(pk=events[0].pk).update(to_status=Status.APPROVED)
+    tampered = run()
+    assert tampered.returncode == 1
+    assert f"broken at entry {events[0].pk}: content altered" in tampered.stderr
+    assert settings.DATABASES["default"]["NAME"] in env["DATABASE_URL"]

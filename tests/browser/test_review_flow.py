@@ -1,0 +1,87 @@
+"""One case through county recommendation, city review, approval and the public announcement,
+clicked through in headless Chromium."""
+
+import pytest
+
+from applicants.models import CaseEvent, Status
+from applicants.roles import Role
+from awards.models import Award
+from tests.factories import TEST_PASSWORD, ApplicationFactory, EnterpriseFactory, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#dashboard-title")
+
+
+def _logout(page) -> None:
+    page.click("#logout-button")
+    page.wait_for_selector("#id_username")
+
+
+def _take(page, action: str, expected_status: str) -> None:
+    page.click(f"#action-{action}")
+    page.wait_for_selector(f'#case-status[data-status="{expected_status}"]')
+
+
+def test_a_case_from_submission_to_the_public_announcement(
+    live_server, page, transactional_db, tmp_path
+):
+    make_user(Role.COUNTY_REVIEWER, username="flow-county", jurisdiction="411502")
+    make_user(Role.CITY_REVIEWER, username="flow-city")
+    enterprise = EnterpriseFactory(name="信阳云图数据科技有限公司", jurisdiction="411502")
+    case = ApplicationFactory(
+        status=Status.SUBMITTED,
+        enterprise=enterprise,
+        project_name="茶产业数据要素应用",
+        recommended_at=None,
+    )
+
+    # County: the case waits in the queue; open it and recommend (初审推荐).
+    _login(page, live_server.url, "flow-county")
+    page.click("#queue-link")
+    page.wait_for_selector("#queue-table")
+    assert "信阳云图数据科技有限公司" in page.inner_text("#queue-table")
+    page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
+    page.click(f'tr[data-case-id="{case.pk}"] a.case-link')
+    page.wait_for_selector("#case-title")
+    assert page.inner_text("#case-amount") == "¥100,000.00"
+    assert "三、加强数据资源开发利用（三）" in page.inner_text("#rule-trace")
+    _take(page, "recommend", "recommended")
+    assert "已办理" in page.inner_text("main")
+    _logout(page)
+
+    # City: review (复审), then approve (批准) with the rules' amount, then announce (公示).
+    _login(page, live_server.url, "flow-city")
+    page.goto(f"{live_server.url}/review/")
+    page.click(f'tr[data-case-id="{case.pk}"] a.case-link')
+    page.wait_for_selector("#case-title")
+    _take(page, "review", "reviewed")
+    _take(page, "approve", "approved")
+    assert "批准的奖励金额" in page.inner_text("#amount-card")
+    _take(page, "announce", "announced")
+    assert page.is_visible("#announcement-dates")
+    history = page.inner_text("#case-history")
+    for label in ("初审推荐", "复审通过", "批准奖励", "发布公示"):
+        assert label in history
+    page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    _logout(page)
+
+    # The public: the award is on /gongshi/ without login.
+    page.goto(f"{live_server.url}/gongshi/")
+    row = page.locator(f'#gongshi-table tr[data-case-id="{case.pk}"]')
+    assert "信阳云图数据科技有限公司" in row.inner_text()
+    assert "¥100,000.00" in row.inner_text()
+    page.screenshot(path=str(tmp_path / "gongshi.png"), full_page=True)
+
+    case.refresh_from_db()
+    assert case.status == Status.ANNOUNCED
+    assert Award.objects.get(application=case).amount == 100000
+    assert list(
+        CaseEvent.objects.filter(application=case).order_by("id").values_list("action", flat=True)
+    ) == ["recommend", "review", "approve", "announce"]
