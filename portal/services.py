@@ -1,10 +1,11 @@
 """Writes for the site as a whole: demo data for a newcomer's first look."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
-from applicants.models import Enterprise, User
+from applicants.models import Application, Enterprise, User
 from applicants.roles import Role
 from applicants.services.accounts import user_create
 
@@ -56,6 +57,98 @@ DEMO_USERS = [
 ]
 
 
+# A minimal valid PDF: demo evidence that passes the same content check as real uploads.
+_DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+# (enterprise user, item, project, event date, facts, how far the case goes)
+DEMO_CASES = [
+    (
+        "qiye",
+        "contest_provincial",
+        "智慧茶园数据要素应用",
+        "2025-05-20",
+        {"prize_level": "second"},
+        "draft",
+    ),
+    (
+        "qiye",
+        "first_balance_sheet",
+        "茶叶溯源数据资源入表",
+        "2025-08-15",
+        {"entry_amount": "1200000.00"},
+        "submitted",
+    ),
+    ("qiye", "dataset_provincial", "大别山红色文化语料库", "2025-04-10", {}, "recommended"),
+    ("qiye", "honor_national", "城市全域数字化转型试点", "2025-03-01", {}, "announced"),
+    (
+        "qiye_luoshan",
+        "first_transaction",
+        "罗山交通数据产品首单交易",
+        "2025-09-01",
+        {"transaction_amount": "3000000.00"},
+        "submitted",
+    ),
+]
+# The officials' actions that bring a submitted demo case to its stage.
+_DEMO_STEPS = {
+    "draft": [],
+    "submitted": [],
+    "recommended": [("recommend", "county")],
+    "announced": [
+        ("recommend", "county"),
+        ("review", "city"),
+        ("approve", "city"),
+        ("announce", "city"),
+    ],
+}
+
+
+def _demo_cases_load(users: dict[str, User]) -> None:
+    """File the demo cases through the same services people use, once."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applicants.policy import item_rule
+    from applicants.services.applications import (
+        ApplicationInput,
+        application_create,
+        application_submit,
+    )
+    from awards.services.decisions import case_decide
+
+    for username, item, project, event_date, facts, stage in DEMO_CASES:
+        actor = users[username]
+        if Application.objects.filter(enterprise=actor.enterprise, project_name=project).exists():
+            continue
+        rule = item_rule(item)
+        evidence = {
+            spec.code: SimpleUploadedFile(f"{spec.label_zh}.pdf", _DEMO_PDF, "application/pdf")
+            for spec in rule.evidence
+        }
+        data = ApplicationInput(
+            project_name=project,
+            description=f"{project}（演示数据）",
+            event_date=date.fromisoformat(event_date),
+            facts=facts,
+            declaration_accepted=True,
+        )
+        case = application_create(actor=actor, item=item, data=data, evidence=evidence)
+        if stage == "draft":
+            continue
+        application_submit(actor=actor, application_id=case.pk)
+        county = users[
+            "county_shihe" if actor.enterprise.jurisdiction == "411502" else "county_luoshan"
+        ]
+        for action, who in _DEMO_STEPS[stage]:
+            case_decide(
+                application_id=case.pk,
+                action=action,
+                actor=county if who == "county" else users["city"],
+            )
+
+
 def _with_check_character(code17: str) -> str:
     from stdnum.cn import uscc
 
@@ -64,7 +157,7 @@ def _with_check_character(code17: str) -> str:
 
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
-    """Create the demo enterprises and one user per role; running it again changes nothing."""
+    """Create demo enterprises, one user per role and cases at several stages; idempotent."""
     enterprises = []
     for data in DEMO_ENTERPRISES:
         code = _with_check_character(data["credit_code"][:17])
@@ -73,16 +166,17 @@ def demo_data_load() -> list[DemoLogin]:
         )
         enterprises.append(enterprise)
     logins = []
+    users = {}
     for username, role, name, jurisdiction, enterprise_index, description in DEMO_USERS:
-        if not User.objects.filter(username=username).exists():
-            user_create(
-                username=username,
-                password=DEMO_PASSWORD,
-                role=role,
-                display_name=name,
-                jurisdiction=jurisdiction,
-                enterprise=enterprises[enterprise_index] if enterprise_index is not None else None,
-                email=f"{username}@example.com",
-            )
+        users[username] = User.objects.filter(username=username).first() or user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=name,
+            jurisdiction=jurisdiction,
+            enterprise=enterprises[enterprise_index] if enterprise_index is not None else None,
+            email=f"{username}@example.com",
+        )
         logins.append(DemoLogin(username, str(role.label), description))
+    _demo_cases_load(users)
     return logins

@@ -11,3 +11,13 @@ def test_a_task_runs_on_a_real_worker_over_redis(celery_worker_process):
     assert not isinstance(result, EagerResult)
     assert result.get(timeout=30) == "pong"
     assert result.successful()
+
+
+def test_beat_plans_payouts_every_night_with_a_registered_task():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["schedule-payouts-nightly"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {2}

@@ -102,3 +102,13 @@ def test_demo_data_loads_one_user_per_role_and_is_idempotent(db):
     demo_data_load()
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(username="county_shihe", jurisdiction="411502").exists()
+
+
+def test_an_english_browser_still_gets_the_chinese_portal_until_the_switch(client, db):
+    html = client.get(
+        reverse("login"), headers={"accept-language": "en-US,en;q=0.9"}
+    ).content.decode()
+    assert '<html lang="zh-hans">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    html = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in html
