@@ -1,7 +1,5 @@
 """Labels of stable keys (items, places, roles, actions) and money, for applicants' templates."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -62,18 +60,6 @@ def role_label(role: str) -> str:
     if role in Role.values:
         return str(Role(role).label)
     return str(_("系统")) if role == "system" else role
-
-
-@register.filter
-def yuan(value: object) -> str:
-    """An amount as 1,234,567.89 (always two places); empty for none."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{amount:,.2f}"
 
 
 @register.filter

@@ -1,7 +1,5 @@
 """Small display helpers for the awards templates."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
@@ -21,18 +19,6 @@ _STATUS_CLASSES = {
     "rejected": "text-bg-danger",
     "withdrawn": "text-bg-light",
 }
-
-
-@register.filter
-def yuan(value: object) -> str:
-    """An amount in yuan with thousands separators and two places; blank if none."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"¥{amount:,.2f}"
 
 
 @register.filter

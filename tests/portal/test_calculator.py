@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.templatetags.money import yuan
+from applicants.templatetags.money import yuan_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -83,5 +83,5 @@ def test_unknown_item_is_a_message_not_an_error(client):
     ("value", "shown"),
     [("100000.00", "¥100,000.00"), ("0.5", "¥0.50"), (None, ""), ("x", "x")],
 )
-def test_yuan_filter(value, shown):
-    assert yuan(value) == shown
+def test_yuan_sign_filter(value, shown):
+    assert yuan_sign(value) == shown

@@ -1,0 +1,29 @@
+"""Money as people read it, from Decimal or "0.00" strings: 1,234,567.89 or ¥1,234,567.89."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+def _grouped(value: object, prefix: str) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{prefix}{amount:,.2f}"
+
+
+@register.filter
+def yuan(value: object) -> str:
+    """An amount with thousands separators and two places (the unit 元 follows in the text)."""
+    return _grouped(value, "")
+
+
+@register.filter
+def yuan_sign(value: object) -> str:
+    """An amount with the ¥ sign, thousands separators and two places; blank if none."""
+    return _grouped(value, "¥")
