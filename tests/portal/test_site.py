@@ -112,3 +112,14 @@ def test_an_english_browser_still_gets_the_chinese_portal_until_the_switch(clien
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     html = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in html
+
+
+def test_the_api_schema_and_its_docs_page_are_served_without_a_cdn(client, db):
+    schema = client.get(reverse("api-schema"))
+    assert schema.status_code == 200
+    assert b"/api/v1/quote/" in schema.content
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()
+    script = client.get(reverse("api-docs") + "?script=")
+    assert script.status_code == 200
