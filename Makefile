@@ -22,7 +22,8 @@ messages: $(VENV)/.installed ## Compile translation files (needs gettext's msgfm
 
 run: $(VENV)/.installed messages ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
 	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) migrate -v0
-	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) load_demo
+	@# The demo's notification emails stay in memory so the logins are not buried in mail dumps.
+	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(MANAGE) load_demo
 	@echo "Open http://127.0.0.1:8000/"
 	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) runserver 127.0.0.1:8000
 
