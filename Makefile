@@ -44,7 +44,7 @@ format: $(VENV)/.installed ## Format and autofix with ruff
 typecheck: $(VENV)/.installed ## mypy with django-stubs
 	@$(VENV)/bin/mypy portal applicants awards rules
 
-test: $(VENV)/.installed system-deps services messages lint ## Lint, then the whole test suite on PostgreSQL + Redis
+test: $(VENV)/.installed system-deps services messages lint typecheck ## Lint, types, then the whole test suite on PostgreSQL + Redis
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed ## Benchmarks (bench/)

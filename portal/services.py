@@ -123,6 +123,8 @@ def _demo_cases_load(users: dict[str, User]) -> None:
         if Application.objects.filter(enterprise=actor.enterprise, project_name=project).exists():
             continue
         rule = item_rule(item)
+        if rule is None or actor.enterprise is None:
+            raise ValueError(f"demo case {item!r} of {username!r} does not fit the rules in force")
         evidence = {
             spec.code: SimpleUploadedFile(f"{spec.label_zh}.pdf", _DEMO_PDF, "application/pdf")
             for spec in rule.evidence

@@ -1,20 +1,28 @@
 """Site-wide pages: the role-aware home dashboard, health check and error pages."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
+from applicants.models import User
 from applicants.policy import rules_lang, version_in_force
 from portal.forms import CalculatorForm
 from portal.selectors import dashboard_for
 from rules import RulesInputError, quote
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    dashboard = dashboard_for(user=request.user)
+    dashboard = dashboard_for(user=cast(User, request.user))
     return render(request, dashboard.template, {"dashboard": dashboard})
 
 
@@ -42,7 +50,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: HtmxHttpRequest) -> HttpResponse:
     """政策计算器: public; pick an item, type its facts, see the amount and why (GET, shareable)."""
     lang = rules_lang()
     version = version_in_force()

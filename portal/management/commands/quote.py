@@ -17,9 +17,10 @@ class Command(JsonCommand):
         parser.add_argument("--facts", default="{}", help="JSON object of facts (money as strings)")
         parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="message language")
 
-    def run(self, *, item: str, facts: str, lang: str, **options: Any) -> dict[str, Any]:
+    def run(self, **options: Any) -> dict[str, Any]:
+        item, lang = options["item"], options["lang"]
         try:
-            parsed = json.loads(facts)
+            parsed = json.loads(options["facts"])
         except json.JSONDecodeError:
             parsed = None
         if not isinstance(parsed, dict):

@@ -22,7 +22,8 @@ class Command(JsonCommand):
         parser.add_argument("file", help="JSON input file, or - for standard input")
         parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="message language")
 
-    def run(self, *, file: str, lang: str, **options: Any) -> dict[str, Any]:
+    def run(self, **options: Any) -> dict[str, Any]:
+        file, lang = options["file"], options["lang"]
         try:
             text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
