@@ -23,21 +23,23 @@ MONEY_TOO_LARGE = _("金额不能超过 %(max)s 元。")
 
 def parse_money_text(text: str, *, max_value: Decimal = MONEY_MAX) -> Decimal:
     """Yuan as typed ("1,234,567.89", "1234567.8"): Decimal with 2 places, or ValidationError."""
-    cleaned = text.strip().replace(" ", "").replace("\u3000", "")
-    # Full-width digits and point, as a Chinese input method types them.
+    # Spaces around the number only (a space inside "12 34" is a typing error, not a separator);
+    # full-width digits and point, as a Chinese input method types them.
+    cleaned = text.strip(" \u3000\u00a0\t")
     cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
     if not (_PLAIN.fullmatch(cleaned) or _GROUPED.fullmatch(cleaned)):
         raise ValidationError(MONEY_MALFORMED, code="malformed")
     value = Decimal(cleaned.replace(",", "").replace("，", ""))
     if value < 0:
         raise ValidationError(MONEY_NEGATIVE, code="negative")
-    if value != value.quantize(CENT):
-        raise ValidationError(MONEY_TOO_PRECISE, code="too_precise")
+    # Size before places: quantizing a 30-digit number would overflow the decimal context.
     if value > max_value:
         raise ValidationError(
             MONEY_TOO_LARGE, code="too_large", params={"max": f"{max_value:,.2f}"}
         )
-    return value.quantize(CENT)
+    if value != value.quantize(CENT):
+        raise ValidationError(MONEY_TOO_PRECISE, code="too_precise")
+    return abs(value.quantize(CENT))  # abs: "-0" is zero, never "-0.00"
 
 
 class MoneyInput(forms.TextInput):
@@ -58,6 +60,8 @@ class MoneyField(forms.Field):
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def to_python(self, value: object) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip(" \u3000\u00a0\t")
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):

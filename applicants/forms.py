@@ -70,7 +70,7 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=100)
     contact_name = forms.CharField(label=_("联系人"), max_length=100)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
-    contact_email = forms.EmailField(label=_("联系邮箱"))
+    contact_email = forms.EmailField(label=_("联系邮箱"), max_length=254)
     bank_name = forms.CharField(label=_("开户银行"), max_length=200)
     bank_account = forms.CharField(label=_("银行账号"), max_length=40)
     username = forms.CharField(
@@ -142,7 +142,7 @@ class InviteForm(SetPasswordMixin, forms.Form):
         label=_("登录用户名"), max_length=150, validators=[UnicodeUsernameValidator()]
     )
     display_name = forms.CharField(label=_("姓名"), max_length=100)
-    email = forms.EmailField(label=_("电子邮箱"))
+    email = forms.EmailField(label=_("电子邮箱"), max_length=254)
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("初始密码"), label2=_("确认初始密码")
     )

@@ -46,7 +46,8 @@ def cases_visible_to(user: User) -> QuerySet[Application]:
         return (
             cases.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else cases.none()
         )
-    cases = cases.exclude(status=Status.DRAFT)
+    # Officials see only what was filed: a draft, even one withdrawn unfiled, is the enterprise's.
+    cases = cases.filter(submitted_at__isnull=False)
     if user.role == Role.COUNTY_REVIEWER:
         return cases.filter(jurisdiction=user.jurisdiction)
     if user.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}:

@@ -126,3 +126,11 @@ def test_a_deleted_last_row_is_detected(county_reviewer):
     CaseEvent.objects.filter(pk=events[2].pk).delete()
     report = audit_chain_verify()
     assert not report.ok
+
+
+def test_a_draft_withdrawn_before_filing_stays_the_enterprises_own(county_reviewer, city_reviewer):
+    case = ApplicationFactory(status=Status.DRAFT, jurisdiction="411502")
+    case_transition(application_id=case.pk, action="withdraw", actor=case.created_by)
+    assert case not in cases_visible_to(county_reviewer)
+    assert case not in cases_visible_to(city_reviewer)
+    assert case in cases_visible_to(case.created_by)

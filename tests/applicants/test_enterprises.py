@@ -150,3 +150,28 @@ def test_sign_in_works_with_the_registered_password(client):
     client.logout()
     assert client.login(username="yunshu", password="Xinyang-Reward-2025")
     assert not client.login(username="yunshu", password=TEST_PASSWORD)
+
+
+LONG_EMAIL = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "com"  # valid by RFC, longer than 254
+
+
+def test_an_email_longer_than_the_column_is_a_form_error_on_registration(client):
+    response = client.post(reverse("applicants:register"), _form(contact_email=LONG_EMAIL))
+    assert response.status_code == 200
+    assert "contact_email" in response.context["form"].errors
+
+
+def test_an_email_longer_than_the_column_is_a_form_error_for_a_colleague(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("applicants:members"),
+        {
+            "username": "colleague",
+            "display_name": "钱七",
+            "email": LONG_EMAIL,
+            "password1": "Colleague-Pass-2025",
+            "password2": "Colleague-Pass-2025",
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="colleague").exists()

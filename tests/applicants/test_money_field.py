@@ -23,6 +23,8 @@ from applicants.fields import (
         (" 600000 ", Decimal("600000.00")),
         ("0", Decimal("0.00")),
         ("12.3", Decimal("12.30")),
+        ("-0", Decimal("0.00")),
+        ("1.000", Decimal("1.00")),
     ],
 )
 def test_typed_amounts_become_decimals_with_two_places(typed, expected):
@@ -43,6 +45,7 @@ def test_typed_amounts_become_decimals_with_two_places(typed, expected):
         ("12.", MONEY_MALFORMED),
         ("NaN", MONEY_MALFORMED),
         ("¥100", MONEY_MALFORMED),
+        ("12 34", MONEY_MALFORMED),
     ],
 )
 def test_bad_amounts_are_refused_in_chinese(typed, message):
@@ -61,3 +64,18 @@ def test_empty_is_none_when_optional_and_an_error_when_required():
     assert MoneyField(required=False).clean("") is None
     with pytest.raises(ValidationError):
         MoneyField().clean("")
+
+
+def test_minus_zero_is_stored_as_plain_zero():
+    assert str(MoneyField().clean("-0")) == "0.00"
+
+
+def test_blank_spaces_in_an_optional_amount_mean_empty():
+    assert MoneyField(required=False).clean("   ") is None
+
+
+@pytest.mark.parametrize("typed", ["1" * 30, "1" * 30 + ".001", "9" * 40])
+def test_amounts_too_long_for_the_decimal_context_are_refused_not_crashed(typed):
+    with pytest.raises(ValidationError) as error:
+        MoneyField().clean(typed)
+    assert error.value.code == "too_large"

@@ -85,3 +85,10 @@ def test_unknown_item_is_a_message_not_an_error(client):
 )
 def test_yuan_sign_filter(value, shown):
     assert yuan_sign(value) == shown
+
+
+def test_an_absurdly_long_amount_is_a_message_not_a_server_error(client):
+    params = {"item": "first_balance_sheet", **BASE, "entry_amount": "1" * 30}
+    response = client.get(reverse("calculator"), params)
+    assert response.status_code == 200
+    assert 'data-field="entry_amount"' in response.content.decode()
