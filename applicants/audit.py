@@ -91,6 +91,9 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
         previous_hash, previous_id = event.hash, event.id
         checked += 1
     head = AuditHead.objects.filter(id=1).first()
+    if head is None and checked:
+        # The head is written with the first entry; without it the tail cannot be vouched for.
+        return ChainReport(False, checked, previous_id, "the chain's head record is missing")
     if head is not None and (head.last_hash != previous_hash or head.last_event_id != previous_id):
         return ChainReport(False, checked, previous_id, "entries missing at the end of the chain")
     return ChainReport(True, checked)

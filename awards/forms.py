@@ -74,7 +74,10 @@ class IdListField(forms.Field):
         if not value:
             return []
         values = value if isinstance(value, list | tuple) else [value]
-        if not all(isinstance(v, str) and v.isdigit() and len(v) < 19 for v in values):
+        # isdecimal-like check on ASCII only: "²".isdigit() is True but int("²") fails.
+        if not all(
+            isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 19 for v in values
+        ):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if len(values) > self.max_ids:
             raise forms.ValidationError(

@@ -219,6 +219,8 @@ class CaseDetail:
     evidence: list[EvidenceRow]
     amount: AmountView
     duplicate_of: Application | None
+    # A duplicate exists but lies outside this official's scope: warn without naming it.
+    duplicate_hidden: bool
     earlier_awards: list[Award]
     history: list[HistoryRow]
     objections: list[Objection]
@@ -335,12 +337,17 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         for e in application.events.all()
     ]
     earlier = list(earlier_awards_for(application=application))
+    duplicate = application.possible_duplicate_of
+    duplicate_visible = (
+        duplicate is not None and cases_visible_to(user).filter(pk=duplicate.pk).exists()
+    )
     return CaseDetail(
         application=application,
         facts=facts,
         evidence=evidence,
         amount=case_amount(application=application),
-        duplicate_of=application.possible_duplicate_of,
+        duplicate_of=duplicate if duplicate_visible else None,
+        duplicate_hidden=duplicate is not None and not duplicate_visible,
         earlier_awards=earlier,
         history=history,
         objections=list(application.objections.all()),

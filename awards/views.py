@@ -1,5 +1,6 @@
 """Views of awards: thin — parse the request, check access, call one service, show the outcome."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -95,6 +96,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             "jurisdiction_names": dict(filterset.filters["jurisdiction"].field.choices),
         },
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address from the header the deployment trusts (CLIENT_IP_HEADER), or None."""
+    raw = request.META.get(settings.CLIENT_IP_HEADER, "")
+    # X-Forwarded-For may list a chain; the first entry is the client as the proxy saw it.
+    candidate = raw.split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 @require_POST
@@ -312,9 +324,7 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            objection_file(
-                application_id=pk, ip_address=request.META.get("REMOTE_ADDR"), **form.cleaned_data
-            )
+            objection_file(application_id=pk, ip_address=client_ip(request), **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
         else:

@@ -56,7 +56,11 @@ def case_transition(
     transition = BY_ACTION.get(action)
     if transition is None:
         raise ServiceError(UNKNOWN_ACTION, field="action")
-    reason = (reason or "").strip()
+    # A role the table does not name is refused before anything else is said about the request.
+    if (actor.role if actor is not None else SYSTEM) not in transition.roles:
+        raise NotAllowed()
+    # Zero-width and other invisible characters do not make a reason.
+    reason = (reason or "").strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
     if transition.needs_reason and not reason:
         raise ServiceError(REASON_REQUIRED, field="reason")
     # The row lock makes two simultaneous decisions queue up; the second sees the new state.

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -34,6 +34,11 @@ def _recipients(application: Application) -> list[User]:
     return list(User.objects.filter(members | reviewers, is_active=True))
 
 
+# Actions whose reason is text from the public (an objection): shown in the portal, never mailed
+# from the portal's address, so the form cannot be used to send anyone a message "from" us.
+_PUBLIC_TEXT_ACTIONS = frozenset({"object"})
+
+
 def notify_case_transition(*, application_id: int, action: str, reason: str = "") -> None:
     """Write a portal notification and send an email to everyone concerned (after commit)."""
     application = Application.objects.select_related("enterprise").get(pk=application_id)
@@ -43,8 +48,13 @@ def notify_case_transition(*, application_id: int, action: str, reason: str = ""
             "project": application.project_name,
             "status": Status(application.status).label,
         }
+        mail_body = message
         if reason:
             message += _("理由：%(reason)s") % {"reason": reason}
+            if action not in _PUBLIC_TEXT_ACTIONS:
+                mail_body = message
+            else:
+                mail_body += _("详情请登录平台查看。")
         subject = _("【信阳数据产业奖补平台】申报状态更新")
     recipients = _recipients(application)
     Notification.objects.bulk_create(
@@ -53,7 +63,8 @@ def notify_case_transition(*, application_id: int, action: str, reason: str = ""
     emails = sorted({u.email for u in recipients if u.email})
     if emails:
         try:
-            send_mail(subject, message, None, emails)
+            # One message per recipient: nobody learns the other recipients' addresses.
+            send_mass_mail([(subject, mail_body, None, [email]) for email in emails])
         except OSError:
             # The portal notification is written; a mail server outage must not undo the step.
             logger.exception("notification email for case %s not sent", application_id)

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applicants.audit import audit_append
 from applicants.errors import NOT_ALLOWED, UNKNOWN_ACTION, Conflict, NotAllowed, ServiceError
-from applicants.models import Application, Status, User
+from applicants.models import Application, Enterprise, Status, User
 from applicants.roles import Role
 from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on, case_transition
@@ -95,6 +95,9 @@ def case_decide(
 
 def _approve_before_save(application: Application, *, actor: User, decision: Decision) -> dict:
     """Price the locked case with the rules and write its Award, in the approval's transaction."""
+    # The enterprise's row serialises approvals of its cases: pricing reads its other grants
+    # (first-time items, top-ups for the same project), so two approvals at once must queue.
+    Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).get()
     try:
         result = case_quote(application=application)
     except RulesInputError as exc:
@@ -104,7 +107,7 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
     amount = computed if decision.amount is None else decision.amount
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
-    amount = amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     overridden = amount != computed
     if overridden and not decision.override_reason:
         raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
@@ -208,7 +211,7 @@ def award_override(*, application_id: int, actor: User, amount: Decimal, reason:
     if application.status != Status.APPROVED:
         raise Conflict(OVERRIDE_NOT_NOW)
     previous = award.amount
-    award.amount = amount.quantize(Decimal("0.01"))
+    award.amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     award.overridden = award.amount != award.computed_amount
     award.override_reason = reason if award.overridden else ""
     award.save(update_fields=["amount", "overridden", "override_reason"])

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +40,7 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
         raise ServiceError(BUDGET_YEAR_INVALID, field="year")
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
-    amount = amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     budget = Budget.objects.select_for_update().filter(year=year).first()
     previous = budget.amount if budget else None
     if budget is None:
@@ -114,7 +114,8 @@ def payouts_schedule() -> ScheduleReport:
     budgets = {b.year: b.amount for b in Budget.objects.all()}
     inputs = [
         AwardInput(
-            id=str(a.pk),
+            # Zero-padded so that ties on approval time break by id as numbers, not as text.
+            id=f"{a.pk:012d}",
             item=a.application.item,
             amount=a.amount,
             approved_at=a.approved_at,
@@ -135,7 +136,7 @@ def payouts_schedule() -> ScheduleReport:
     report = ScheduleReport()
     for award in awards:
         status = award.application.status
-        year = plan.awards.get(str(award.pk))
+        year = plan.awards.get(f"{award.pk:012d}")
         if status == Status.PAID:
             continue
         if status == Status.CONFIRMED and year is not None:

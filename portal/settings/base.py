@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -192,8 +193,13 @@ PORTAL_SITE_NAME = "信阳数据产业奖补平台"
 # awards
 # 公示 lasts this many calendar days (Beijing time), counting the first; each award records it.
 ANNOUNCEMENT_DAYS = env.int("ANNOUNCEMENT_DAYS", default=7)
+if ANNOUNCEMENT_DAYS < 1:
+    raise ImproperlyConfigured("ANNOUNCEMENT_DAYS must be at least 1 (公示 lasts whole days)")
 # At most this many public objections per source address per hour (no 500, a form error).
 OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
+# Where the visitor's address is read for that limit: REMOTE_ADDR when the portal faces the
+# network, the proxy's header (e.g. HTTP_X_REAL_IP) behind a reverse proxy that sets it.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 REVIEW_QUEUE_PAGE_SIZE = 50
 
 # applicants

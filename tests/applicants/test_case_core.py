@@ -38,8 +38,8 @@ def test_the_enterprise_and_the_next_reviewer_are_notified(django_capture_on_com
         case_transition(application_id=case.pk, action="submit", actor=case.created_by)
     recipients = set(Notification.objects.values_list("recipient_id", flat=True))
     assert recipients == {case.created_by.pk, reviewer.pk}
-    assert len(mail.outbox) == 1
-    assert "已提交" in mail.outbox[0].body
+    assert len(mail.outbox) == 2
+    assert all("已提交" in message.body for message in mail.outbox)
 
 
 def test_a_role_not_in_the_table_is_refused(city_reviewer):
@@ -134,3 +134,50 @@ def test_a_draft_withdrawn_before_filing_stays_the_enterprises_own(county_review
     assert case not in cases_visible_to(county_reviewer)
     assert case not in cases_visible_to(city_reviewer)
     assert case in cases_visible_to(case.created_by)
+
+
+def test_deleting_the_last_row_together_with_the_head_is_detected(county_reviewer):
+    from applicants.models import AuditHead
+
+    events = _three_events(county_reviewer)
+    CaseEvent.objects.filter(pk=events[2].pk).delete()
+    AuditHead.objects.all().delete()
+    report = audit_chain_verify()
+    assert not report.ok
+    assert "head" in report.problem
+
+
+def test_each_recipient_gets_a_mail_of_their_own(django_capture_on_commit_callbacks):
+    case = ApplicationFactory(status=Status.DRAFT)
+    make_user(Role.COUNTY_REVIEWER, jurisdiction=case.jurisdiction)
+    make_user(Role.COUNTY_REVIEWER, jurisdiction=case.jurisdiction)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(application_id=case.pk, action="submit", actor=case.created_by)
+    assert len(mail.outbox) == 3
+    assert all(len(message.to) == 1 for message in mail.outbox)
+
+
+def test_a_public_objection_is_not_mailed_verbatim(django_capture_on_commit_callbacks):
+    case = ApplicationFactory(status=Status.ANNOUNCED)
+    make_user(Role.CITY_REVIEWER)
+    text = "请点击 http://evil.example 领取奖金"
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(application_id=case.pk, action="object", actor=None, reason=text)
+    assert mail.outbox
+    assert all(text not in message.body for message in mail.outbox)
+    assert Notification.objects.filter(message__contains=text).exists()
+
+
+def test_a_role_not_entitled_is_refused_before_the_reason_is_checked(finance_user):
+    case = ApplicationFactory(status=Status.SUBMITTED)
+    with pytest.raises(NotAllowed):
+        case_transition(application_id=case.pk, action="county_reject", actor=finance_user)
+
+
+def test_an_invisible_reason_is_no_reason(county_reviewer):
+    case = ApplicationFactory(status=Status.SUBMITTED)
+    with pytest.raises(ServiceError) as error:
+        case_transition(
+            application_id=case.pk, action="county_reject", actor=county_reviewer, reason="\u200b "
+        )
+    assert error.value.field == "reason"

@@ -158,3 +158,25 @@ def test_the_period_uses_beijing_dates(city_reviewer, settings):
         case_decide(application_id=case.pk, action="announce", actor=city_reviewer)
     award = Award.objects.get(application=case)
     assert award.announcement_starts_on == datetime.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("address", ["not-an-ip", "unix:/run/gunicorn.sock", ""])
+def test_objections_of_unknown_origin_share_one_allowance_and_never_crash(
+    client, settings, address
+):
+    settings.OBJECTIONS_PER_HOUR = 1
+    cases = [case_in(Status.ANNOUNCED) for _ in range(2)]
+    first = client.post(_objection_url(cases[0]), VALID_OBJECTION, REMOTE_ADDR=address)
+    assert first.status_code == 302
+    assert Objection.objects.get().ip_address is None
+    second = client.post(_objection_url(cases[1]), VALID_OBJECTION, REMOTE_ADDR=address)
+    assert second.status_code == 400
+
+
+def test_behind_a_proxy_the_configured_header_names_the_visitor(client, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    case = case_in(Status.ANNOUNCED)
+    client.post(
+        _objection_url(case), VALID_OBJECTION, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.5"
+    )
+    assert Objection.objects.get().ip_address == "203.0.113.5"

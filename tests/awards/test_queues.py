@@ -420,3 +420,27 @@ def test_the_review_pages_speak_english_on_request(client, city_reviewer):
     assert "Adjust the award decision" in detail
     public = client.get(reverse("gongshi:list")).content.decode()
     assert "Public announcement of proposed data-industry awards" in public
+
+
+@pytest.mark.parametrize("bad_id", ["²", "١٢", "1e3", "-1"])
+def test_bulk_ids_that_only_look_like_digits_are_refused_not_crashed(
+    client, county_reviewer, bad_id
+):
+    client.force_login(county_reviewer)
+    response = client.post(reverse("awards:queue_bulk"), {"action": "recommend", "ids": [bad_id]})
+    assert response.status_code == 302
+    assert response.url == QUEUE
+
+
+def test_a_duplicate_outside_the_officials_scope_is_flagged_without_its_details(
+    client, city_reviewer
+):
+    hidden = ApplicationFactory(status=Status.SUBMITTED, project_name="尚未推荐的那一件")
+    case = ApplicationFactory(
+        status=Status.RECOMMENDED, enterprise=hidden.enterprise, possible_duplicate_of=hidden
+    )
+    client.force_login(city_reviewer)
+    page = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
+    assert 'id="duplicate-warning"' in page
+    assert "尚未推荐的那一件" not in page
+    assert hidden.reference not in page

@@ -7,6 +7,7 @@ and then see the case already decided.
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
@@ -17,7 +18,7 @@ from applicants.models import CaseEvent, Status
 from applicants.roles import Role
 from awards.models import Award
 from awards.services.decisions import case_decide
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -118,3 +119,52 @@ def test_two_simultaneous_page_decisions_show_the_loser_a_message():
     assert sum("已被他人处理" in page for page in pages) == 1
     assert Award.objects.filter(application=case).count() == 1
     assert CaseEvent.objects.filter(application=case, action="approve").count() == 1
+
+
+def test_two_first_time_cases_of_one_enterprise_approved_at_once_pay_once():
+    enterprise = EnterpriseFactory(applicant_type="data_trading_operator")
+    facts = {"transaction_amount": "1000000.00"}
+    cases = [
+        ApplicationFactory(
+            status=Status.REVIEWED,
+            enterprise=enterprise,
+            item="first_transaction",
+            project_name=name,
+            facts=facts,
+        )
+        for name in ("合同A", "合同B")
+    ]
+    first, second = make_user(Role.CITY_REVIEWER), make_user(Role.CITY_REVIEWER)
+
+    results = _race(
+        lambda: case_decide(application_id=cases[0].pk, action="approve", actor=first),
+        lambda: case_decide(application_id=cases[1].pk, action="approve", actor=second),
+    )
+
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+    assert Award.objects.filter(application__enterprise=enterprise).count() == 1
+
+
+def test_two_prizes_for_one_project_approved_at_once_pay_the_highest_only():
+    enterprise = EnterpriseFactory()
+    provincial, national = (
+        ApplicationFactory(
+            status=Status.REVIEWED,
+            enterprise=enterprise,
+            item=item,
+            project_name="城市数据大脑",
+            facts={"prize_level": "first"},
+        )
+        for item in ("contest_provincial", "contest_national")
+    )
+    first, second = make_user(Role.CITY_REVIEWER), make_user(Role.CITY_REVIEWER)
+
+    _race(
+        lambda: case_decide(application_id=provincial.pk, action="approve", actor=first),
+        lambda: case_decide(application_id=national.pk, action="approve", actor=second),
+    )
+
+    amounts = Award.objects.filter(application__enterprise=enterprise).values_list(
+        "amount", flat=True
+    )
+    assert sum(amounts) == Decimal("300000.00")
