@@ -1,12 +1,15 @@
-"""One case through county recommendation, city review, approval and the public announcement,
-clicked through in headless Chromium."""
+"""One case from the enterprise's submission through county recommendation, city review,
+approval and the public announcement, clicked through in headless Chromium."""
+
+import datetime
 
 import pytest
 
 from applicants.models import CaseEvent, Status
 from applicants.roles import Role
+from applicants.services.applications import ApplicationInput, application_create
 from awards.models import Award
-from tests.factories import TEST_PASSWORD, ApplicationFactory, EnterpriseFactory, make_user
+from tests.factories import TEST_PASSWORD, EnterpriseFactory, make_user, upload
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +38,29 @@ def test_a_case_from_submission_to_the_public_announcement(
     make_user(Role.COUNTY_REVIEWER, username="flow-county", jurisdiction="411502")
     make_user(Role.CITY_REVIEWER, username="flow-city")
     enterprise = EnterpriseFactory(name="信阳云图数据科技有限公司", jurisdiction="411502")
-    case = ApplicationFactory(
-        status=Status.SUBMITTED,
-        enterprise=enterprise,
-        project_name="茶产业数据要素应用",
-        recommended_at=None,
+    applicant = make_user(Role.ENTERPRISE, username="flow-enterprise", enterprise=enterprise)
+    # The enterprise's draft with its evidence (filling the form is test_enterprise_flow's part).
+    case = application_create(
+        actor=applicant,
+        item="contest_provincial",
+        data=ApplicationInput(
+            project_name="茶产业数据要素应用",
+            event_date=datetime.date(2025, 6, 1),
+            facts={"prize_level": "first"},
+            declaration_accepted=True,
+        ),
+        evidence={"award_certificate": upload(), "award_notice": upload("获奖文件.pdf")},
     )
+
+    # Enterprise: open the draft, submit it and confirm.
+    _login(page, live_server.url, "flow-enterprise")
+    page.goto(f"{live_server.url}/enterprise/applications/{case.pk}/")
+    page.click("#submit-link")
+    page.wait_for_selector("#confirm-form")
+    page.click("#confirm-submit")
+    page.wait_for_selector("#timeline")
+    assert "已提交" in page.inner_text("#timeline")
+    _logout(page)
 
     # County: the case waits in the queue; open it and recommend (初审推荐).
     _login(page, live_server.url, "flow-county")
@@ -84,4 +104,12 @@ def test_a_case_from_submission_to_the_public_announcement(
     assert Award.objects.get(application=case).amount == 100000
     assert list(
         CaseEvent.objects.filter(application=case).order_by("id").values_list("action", flat=True)
-    ) == ["recommend", "review", "approve", "announce"]
+    ) == [
+        "evidence_added",
+        "evidence_added",
+        "submit",
+        "recommend",
+        "review",
+        "approve",
+        "announce",
+    ]
