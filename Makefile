@@ -20,7 +20,10 @@ $(VENV)/.installed: requirements.lock
 messages: $(VENV)/.installed ## Compile translation files (needs gettext's msgfmt)
 	@$(MANAGE) compilemessages -v0 --ignore=.venv
 
-run: $(VENV)/.installed messages ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
+run: $(VENV)/.installed ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
+	@# Chinese needs no compiled catalog; English does, and only gettext's msgfmt compiles it.
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages -v0 --ignore=.venv; \
+	 else echo "note: gettext (msgfmt) is not installed, so English is not available; apt-get install gettext"; fi
 	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= $(MANAGE) migrate -v0
 	@# The demo's notification emails stay in memory so the logins are not buried in mail dumps.
 	@DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(MANAGE) load_demo

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applicants.policy import version_in_force
+
 CENT = Decimal("0.01")
-# 10^12 yuan: anything larger is a typing error, not a claim (REWARDS.md §2.1).
-MONEY_MAX = Decimal("1000000000000.00")
 
 # Either plain digits, or digits grouped by three with "," or the full-width "，".
 _PLAIN = re.compile(r"-?\d+(\.\d+)?")
@@ -21,7 +21,7 @@ MONEY_TOO_PRECISE = _("金额最多保留两位小数（精确到分）。")
 MONEY_TOO_LARGE = _("金额不能超过 %(max)s 元。")
 
 
-def parse_money_text(text: str, *, max_value: Decimal = MONEY_MAX) -> Decimal:
+def parse_money_text(text: str, *, max_value: Decimal | None = None) -> Decimal:
     """Yuan as typed ("1,234,567.89", "1234567.8"): Decimal with 2 places, or ValidationError."""
     # Spaces around the number only (a space inside "12 34" is a typing error, not a separator);
     # full-width digits and point, as a Chinese input method types them.
@@ -30,6 +30,9 @@ def parse_money_text(text: str, *, max_value: Decimal = MONEY_MAX) -> Decimal:
     if not (_PLAIN.fullmatch(cleaned) or _GROUPED.fullmatch(cleaned)):
         raise ValidationError(MONEY_MALFORMED, code="malformed")
     value = Decimal(cleaned.replace(",", "").replace("，", ""))
+    # Anything above the rules' money_max (10^12 in the draft) is a typing error, not a claim.
+    if max_value is None:
+        max_value = version_in_force().money_max
     if value < 0:
         raise ValidationError(MONEY_NEGATIVE, code="negative")
     # Size before places: quantizing a 30-digit number would overflow the decimal context.
@@ -55,7 +58,7 @@ class MoneyField(forms.Field):
     widget = MoneyInput
     default_error_messages = {"malformed": MONEY_MALFORMED}
 
-    def __init__(self, *, max_value: Decimal = MONEY_MAX, **kwargs: object) -> None:
+    def __init__(self, *, max_value: Decimal | None = None, **kwargs: object) -> None:
         self.max_value = max_value
         super().__init__(**kwargs)  # type: ignore[arg-type]
 

@@ -67,7 +67,7 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
@@ -106,7 +106,10 @@ def main() -> None:
         alloc_s, sort_s = results[100_000]
         ok = alloc_s < 1.5 and alloc_s <= 3 * sort_s
         print(f"100k target (< 1.5 s and ≤ 3× sort): {'met' if ok else 'MISSED'}")
+        if not ok:
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,5 +1,6 @@
 """The rules over HTTP: POST /api/v1/quote/ and /api/v1/simulate-payouts/ (public, no login)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -11,6 +12,10 @@ from rest_framework.views import APIView
 from applicants.policy import rules_lang
 from portal.serializers import QuoteInputSerializer, SimulatePayoutsInputSerializer
 from rules import RulesInputError, allocate, parse_simulation_input, quote
+
+# A public what-if is a planning aid, not a batch service: bound the work one request may ask for.
+MAX_SIMULATED_AWARDS = 200_000
+TOO_MANY_AWARDS = _("一次模拟最多 %(max)s 项奖励。")
 
 
 def _rules_errors(invalid: RulesInputError, *, nest_under: str | None = None) -> dict:
@@ -52,6 +57,10 @@ class SimulatePayoutsView(_PublicRulesView):
     def post(self, request: Request) -> Response:
         data = SimulatePayoutsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if len(data.validated_data["awards"]) > MAX_SIMULATED_AWARDS:
+            raise serializers.ValidationError(
+                {"awards": [TOO_MANY_AWARDS % {"max": MAX_SIMULATED_AWARDS}]}
+            )
         try:
             budgets, awards, strategy = parse_simulation_input(request.data)
             plan = allocate(budgets, awards, strategy=strategy)

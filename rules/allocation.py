@@ -35,6 +35,7 @@ from rules.messages import (
     NOT_A_LIST,
     NOT_AN_AWARD,
     NOT_AN_OBJECT,
+    PAID_BEFORE_APPROVAL,
     REQUIRED,
     TEXT_MALFORMED,
     UNKNOWN_FIELD,
@@ -42,6 +43,7 @@ from rules.messages import (
     YEAR_MALFORMED,
 )
 from rules.model import ALLOCATION_STRATEGIES, RuleBook
+from rules.quote import today_in_shanghai
 from rules.values import (
     CENT,
     WIDE,
@@ -126,13 +128,13 @@ def allocate(
     strategy: str | None = None,
     quota_per_item: int | None = None,
 ) -> Plan:
-    """Place every award in a budget year; strategy and quota default to the latest version's."""
+    """Place every award in a budget year; strategy and quota default to today's version's."""
     records = list(awards)
     if strategy is None or quota_per_item is None:
-        latest = load_rulebook().latest
-        strategy = latest.allocation_strategy if strategy is None else strategy
+        in_force = load_rulebook().current(today_in_shanghai())
+        strategy = in_force.allocation_strategy if strategy is None else strategy
         quota_per_item = (
-            latest.quota_per_item_per_year if quota_per_item is None else quota_per_item
+            in_force.quota_per_item_per_year if quota_per_item is None else quota_per_item
         )
     errors: dict[str, list[ErrorDetail]] = {}
     if strategy not in ALLOCATION_STRATEGIES:
@@ -141,6 +143,8 @@ def allocate(
         errors["quota_per_item"] = [ErrorDetail(INTEGER_MALFORMED)]
     year_budgets = _check_budgets(budgets, errors)
     _check_awards(records, errors)
+    if not errors:
+        _check_paid_years(records, errors)
     if errors:
         raise RulesInputError(errors)
     with localcontext(WIDE):
@@ -209,6 +213,21 @@ def _check_awards(records: list[AwardInput], errors: dict[str, list[ErrorDetail]
             type(a.paid_year) is not int or not MIN_YEAR <= a.paid_year <= MAX_YEAR
         ):
             errors[f"{path}.paid_year"] = [ErrorDetail(YEAR_MALFORMED)]
+
+
+def _check_paid_years(records: list[AwardInput], errors: dict[str, list[ErrorDetail]]) -> None:
+    """An award is never paid before its approval year (Beijing time), nor re-planned to be."""
+    for i, a in enumerate(records):
+        if a.paid_year is None:
+            continue
+        approved_year = a.approved_at.astimezone(SHANGHAI).year
+        if a.paid_year < approved_year:
+            errors[f"awards[{i}].paid_year"] = [
+                ErrorDetail(
+                    PAID_BEFORE_APPROVAL,
+                    {"paid_year": a.paid_year, "approved_year": approved_year},
+                )
+            ]
 
 
 def _all_fine(records: list[AwardInput]) -> bool:
@@ -431,7 +450,8 @@ def parse_simulation_input(
 ) -> tuple[dict[int, Decimal], list[AwardInput], str]:
     """Validate the simulate_payouts JSON of REWARDS.md §4 into allocate()'s arguments."""
     book = rulebook if rulebook is not None else load_rulebook()
-    latest = book.latest
+    # The version in force today decides the quota, strategy and money bounds of a what-if.
+    latest = book.current(today_in_shanghai())
     if not isinstance(data, Mapping):
         raise RulesInputError({"input": [ErrorDetail(NOT_AN_OBJECT)]})
     errors: dict[str, list[ErrorDetail]] = {}

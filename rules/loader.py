@@ -35,10 +35,10 @@ from rules.model import (
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
 
-_MONEY_RE = re.compile(r"\d+\.\d{2}")
-_RATE_RE = re.compile(r"\d+(\.\d+)?")
+_MONEY_RE = re.compile(r"[0-9]+\.[0-9]{2}")
+_RATE_RE = re.compile(r"[0-9]+(\.[0-9]+)?")
 _CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
-_JURISDICTION_RE = re.compile(r"\d{6}|[a-z][a-z0-9_]*")
+_JURISDICTION_RE = re.compile(r"[0-9]{6}|[a-z][a-z0-9_]*")
 # 章节号、章节标题（段落号）, e.g. 四、促进数据合规流通交易（四）
 _CLAUSE_RE = re.compile(r"[一二三四五六七八九十]+、[^、（）\s]+（[一二三四五六七八九十]+）")
 _ROUNDINGS = frozenset(
@@ -391,6 +391,10 @@ class _Reader:
             spec = _find(facts, level_fact)
             if spec is None or spec.type != "enum":
                 self.fail(f"{path}.level_fact", f"{level_fact!r} is not an enum fact of this item")
+            if not spec.required:
+                self.fail(
+                    f"{path}.level_fact", f"{level_fact!r} must be required: it sets the amount"
+                )
             choices = [c.code for c in spec.choices]
             amounts_t = self.table(t["amounts"], f"{path}.amounts", set(choices))
             fields["level_fact"] = level_fact
@@ -402,6 +406,8 @@ class _Reader:
             spec = _find(facts, base_fact)
             if spec is None or spec.type != "money":
                 self.fail(f"{path}.base_fact", f"{base_fact!r} is not a money fact of this item")
+            if not spec.required:
+                self.fail(f"{path}.base_fact", f"{base_fact!r} must be required: it is the base")
             rate_text = t["rate"]
             if not isinstance(rate_text, str) or not _RATE_RE.fullmatch(rate_text):
                 self.fail(

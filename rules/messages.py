@@ -112,6 +112,11 @@ INTEGER_MALFORMED = Message(
     "integer_malformed", "应为非负整数。", "Must be a non-negative integer."
 )
 DUPLICATE_ID = Message("duplicate_id", "编号「{id}」重复。", "Duplicate id “{id}”.")
+PAID_BEFORE_APPROVAL = Message(
+    "paid_before_approval",
+    "兑付年度 {paid_year} 早于批准年度 {approved_year}（北京时间）。",
+    "Paid in {paid_year}, before its approval year {approved_year} (Beijing time).",
+)
 UNKNOWN_STRATEGY = Message(
     "unknown_strategy",
     "未知的兑现策略「{strategy}」，可选：{choices}。",

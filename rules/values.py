@@ -27,8 +27,9 @@ ZERO = Decimal("0.00")
 WIDE = Context(prec=60)
 
 # Plain decimal notation only: no exponent, no thousands separator, no currency sign.
-_MONEY_RE = re.compile(r"[+-]?\d+(\.\d+)?")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d would also take "٣٠٠٠" or "３０００", which Decimal() then reads as numbers.
+_MONEY_RE = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def format_money(value: Decimal) -> str:
@@ -86,7 +87,7 @@ def check_money(value: Decimal, *, money_max: Decimal) -> Decimal:
     fen = value.quantize(CENT, context=WIDE)
     if value != fen:
         raise InvalidValue(MONEY_TOO_PRECISE)
-    return fen
+    return abs(fen)  # "-0.00" is zero; never echo a negative zero
 
 
 def parse_date(raw: object) -> date:

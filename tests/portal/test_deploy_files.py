@@ -13,7 +13,7 @@ ENV_EXAMPLE = (REPO_ROOT / ".env.example").read_text()
 def test_compose_runs_the_whole_stack_with_health_checks():
     services = COMPOSE["services"]
     assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(services)
-    for name in ("web", "worker", "db", "redis"):
+    for name in ("web", "worker", "beat", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
@@ -46,3 +46,9 @@ def test_dockerfile_installs_weasyprint_libraries_and_a_cjk_font():
         assert package in dockerfile
     assert "uv pip sync" in dockerfile
     assert "requirements.lock" in dockerfile
+
+
+def test_the_image_leaves_out_local_environments_secrets_and_data():
+    ignored = (REPO_ROOT / ".dockerignore").read_text().split()
+    for path in (".venv", ".env", "db.sqlite3", "var/", ".git"):
+        assert path in ignored

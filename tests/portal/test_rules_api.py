@@ -88,3 +88,30 @@ def test_simulate_payouts_rejects_a_naive_datetime(client):
     response = client.post(reverse("api-simulate-payouts"), bad, content_type="application/json")
     assert response.status_code == 400
     assert any("approved_at" in key for key in response.json())
+
+
+def test_json_nested_too_deep_is_a_400_not_a_500(client):
+    body = '{"item": "first_transaction", "facts": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = client.post(reverse("api-quote"), body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_json_integer_too_long_to_parse_is_a_400(client):
+    body = '{"item": "first_transaction", "facts": {"transaction_amount": ' + "9" * 5000 + "}}"
+    response = client.post(reverse("api-quote"), body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_simulation_is_bounded_in_size(client, monkeypatch):
+    from portal import api
+
+    monkeypatch.setattr(api, "MAX_SIMULATED_AWARDS", 3)
+    award = SIMULATION["awards"][0]
+    many = [{**award, "id": f"A-{i}"} for i in range(4)]
+    response = client.post(
+        reverse("api-simulate-payouts"),
+        {**SIMULATION, "awards": many},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "awards" in response.json()

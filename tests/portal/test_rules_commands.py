@@ -117,6 +117,8 @@ def test_quote_of_an_ineligible_case_exits_0_with_reasons(tmp_path):
             "event_date",
         ),
         (["quote"], "arguments"),
+        (["quote", "first_transaction", "--facts", "[" * 5000 + "]" * 5000], "facts"),
+        (["quote", "first_transaction", "--facts", '{"a": ' + "9" * 5000 + "}"], "facts"),
         (["simulate_payouts", "/no/such/file.json"], "file"),
     ],
 )

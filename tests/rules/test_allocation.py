@@ -194,6 +194,13 @@ def test_paid_awards_stay_where_they_are_and_use_budget_and_quota():
     assert plan.years[2026].paid == Decimal("500000.00")
 
 
+def test_an_award_paid_before_its_approval_year_is_refused():
+    late = award("P-1", "2026-01-01T07:00:00+08:00", paid_year=2025)
+    with pytest.raises(RulesInputError) as error:
+        allocate(budgets(y2025="1000000.00"), [late], strategy="fill", quota_per_item=5)
+    assert error.value.codes == {"awards[0].paid_year": ["paid_before_approval"]}
+
+
 def test_a_paid_year_without_budget_is_reported():
     plan = allocate(
         budgets(y2026="1000000.00"), [award("P-1", "2024-05-01T10:00:00+08:00", paid_year=2024)]
@@ -398,8 +405,16 @@ def cases(draw):
             max_size=40,
         )
     )
+    # A paid award was paid in or after its approval year (Beijing time); allocate refuses others.
     awards = [
-        AwardInput(f"{prefix}{i:03d}", item, amount, when, exempt, paid)
+        AwardInput(
+            f"{prefix}{i:03d}",
+            item,
+            amount,
+            when,
+            exempt,
+            None if paid is None else max(paid, when.astimezone(SHANGHAI).year),
+        )
         for i, (prefix, item, amount, when, exempt, paid) in enumerate(rows)
     ]
     year_budgets = draw(
@@ -502,3 +517,20 @@ def test_the_search_tree_is_right_with_a_tiny_fanout(case):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("rules.allocation._FANOUT", fanout)
             assert allocate(year_budgets, awards, quota_per_item=quota).awards == expected
+
+
+def test_a_what_if_uses_the_version_in_force_today_not_a_future_one(shipped_text, write_version):
+    from rules import load_rulebook
+    from tests.rules.conftest import replace_once
+
+    # A revision dated far ahead lowers the largest accepted amount; today it is not in force.
+    future = replace_once(shipped_text, 'version = "2025-draft"', 'version = "2999-revision"')
+    future = replace_once(future, "effective_from = 2025-01-01", "effective_from = 2999-01-01")
+    future = replace_once(future, 'money_max = "1000000000000.00"', 'money_max = "300000.00"')
+    write_version("2025-01-01-draft.toml", shipped_text)
+    book = load_rulebook(write_version("2999-01-01-revision.toml", future))
+    assert book.latest.version == "2999-revision"
+    # The budget is above the future money_max: accepted, because today's version decides.
+    data = {"budgets": {"2025": "10000000.00"}, "awards": [VALID_AWARD]}
+    budgets_in, _, _ = parse_simulation_input(data, rulebook=book)
+    assert budgets_in == {2025: Decimal("10000000.00")}

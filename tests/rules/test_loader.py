@@ -374,6 +374,13 @@ def _load_with(write_version, text: str) -> RulesDataError:
         ('code = "411503"', 'code = "411502"', "", "jurisdictions[1].code", "duplicate code"),
         ('rounding = "ROUND_HALF_UP"', 'rounding = "HALF_UP"', "", "rounding", "not one of"),
         (
+            "required = true",
+            "required = false",
+            "[[items.first_balance_sheet.facts]]",
+            "items.first_balance_sheet.base_fact",
+            "must be required",
+        ),
+        (
             'allocation_strategy = "fill"',
             'allocation_strategy = "greedy"',
             "",

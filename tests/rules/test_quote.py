@@ -556,3 +556,33 @@ def test_the_callers_decimal_context_does_not_matter():
         context.rounding = ROUND_DOWN
         answer = ask("first_balance_sheet", entry_amount="750000.05")
         assert answer.to_dict()["amount"] == "75000.01"
+
+
+def test_minus_zero_is_zero_in_the_trace():
+    answer = quote(
+        "first_transaction",
+        {
+            "transaction_amount": "-0.00",
+            "event_date": "2025-06-01",
+            "applicant_type": "data_trading_operator",
+            "jurisdiction": "411502",
+        },
+        today=date(2026, 1, 1),
+    )
+    assert all(not step.value.startswith("-") for step in answer.trace)
+
+
+@pytest.mark.parametrize("amount", ["٣٠٠٠", "３０００", "3000\u0663"])
+def test_money_in_non_ascii_digits_is_invalid(amount):
+    with pytest.raises(RulesInputError) as error:
+        quote(
+            "first_transaction",
+            {
+                "transaction_amount": amount,
+                "event_date": "2025-06-01",
+                "applicant_type": "data_trading_operator",
+                "jurisdiction": "411502",
+            },
+            today=date(2026, 1, 1),
+        )
+    assert "transaction_amount" in error.value.errors

@@ -21,7 +21,7 @@ class Command(JsonCommand):
         item, lang = options["item"], options["lang"]
         try:
             parsed = json.loads(options["facts"])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # malformed, an integer too long, nesting too deep
             parsed = None
         if not isinstance(parsed, dict):
             raise InvalidInput({"facts": [BAD_JSON]})

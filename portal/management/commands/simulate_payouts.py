@@ -30,7 +30,7 @@ class Command(JsonCommand):
             raise InvalidInput({"file": [NO_FILE.format(file)]}) from None
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # malformed, an integer too long, nesting too deep
             data = None
         if not isinstance(data, dict):
             raise InvalidInput({"file": [BAD_JSON]})
