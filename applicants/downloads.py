@@ -4,6 +4,7 @@ import logging
 
 from django.http import FileResponse, Http404
 
+from applicants.files import download_name
 from applicants.models import EvidenceFile
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ def evidence_response(evidence: EvidenceFile) -> FileResponse:
         stream,
         content_type=evidence.content_type,
         as_attachment=False,
-        filename=evidence.original_name,
+        # A PDF uploaded as "x.exe" is served as "x.pdf": the name never contradicts the type.
+        filename=download_name(evidence.original_name, evidence.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Confidential business documents: no shared cache may keep them.

@@ -34,3 +34,14 @@ def sniff_evidence_kind(stream: Seekable) -> FileKind | None:
     head = stream.read(_HEAD)
     stream.seek(position)
     return next((k for k in EVIDENCE_KINDS if head.startswith(k.signature)), None)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a file is served under: its own stem with the extension of what it really is."""
+    kind = next((k for k in EVIDENCE_KINDS if k.content_type == content_type), None)
+    if kind is None:
+        return original_name
+    stem, dot, extension = original_name.rpartition(".")
+    if dot and f".{extension.lower()}" in {kind.extension, ".jpeg"}:
+        return original_name
+    return f"{stem or original_name}{kind.extension}"

@@ -17,5 +17,6 @@ ANNOUNCEMENT_CLOSED = _("该项目不在公示期内，不能再提出异议。"
 TOO_MANY_OBJECTIONS = _("提交过于频繁，请一小时后再试。")
 PAYMENT_REFERENCE_REQUIRED = _("请填写支付凭证号。")
 PAYMENT_DATE_IN_FUTURE = _("兑付日期不能晚于今天。")
+PAYMENT_BEFORE_APPROVAL = _("兑付日期不能早于批准日期。")
 BUDGET_YEAR_INVALID = _("年度应在 2020 至 2100 之间。")
 ALLOCATION_INPUT_INVALID = _("兑付安排的输入有误：%(errors)s")

@@ -17,6 +17,7 @@ from awards.errors import (
     AMOUNT_NEGATIVE,
     BUDGET_YEAR_INVALID,
     NO_AWARD,
+    PAYMENT_BEFORE_APPROVAL,
     PAYMENT_DATE_IN_FUTURE,
     PAYMENT_REFERENCE_REQUIRED,
 )
@@ -41,10 +42,11 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    budget = Budget.objects.select_for_update().filter(year=year).first()
-    previous = budget.amount if budget else None
-    if budget is None:
-        budget = Budget(year=year)
+    # get_or_create survives two finance officers creating the same year at once (unique year).
+    budget, created = Budget.objects.select_for_update().get_or_create(
+        year=year, defaults={"amount": amount, "updated_by": actor}
+    )
+    previous = None if created else budget.amount
     budget.amount = amount
     budget.updated_by = actor
     budget.save()
@@ -111,7 +113,8 @@ def payouts_schedule() -> ScheduleReport:
         .order_by("application_id")
     )
     version = load_rulebook().current(timezone.localdate())
-    budgets = {b.year: b.amount for b in Budget.objects.all()}
+    # Locked so that a budget changed meanwhile waits for this plan instead of slipping past it.
+    budgets = {b.year: b.amount for b in Budget.objects.select_for_update().order_by("year")}
     inputs = [
         AwardInput(
             # Zero-padded so that ties on approval time break by id as numbers, not as text.
@@ -203,6 +206,8 @@ def pay_before_save(application: Application, *, actor: User | None, decision: o
     award = Award.objects.filter(application=application).first()
     if award is None:
         raise ServiceError(NO_AWARD)
+    if paid_at < timezone.localtime(award.approved_at).date():
+        raise ServiceError(PAYMENT_BEFORE_APPROVAL, field="paid_at")
     award.paid_at = paid_at
     award.payment_reference = reference
     award.save(update_fields=["paid_at", "payment_reference"])

@@ -247,3 +247,19 @@ def test_the_draft_form_uploads_files_with_the_facts(client, enterprise_user):
     evidence = EvidenceFile.objects.get()
     assert (evidence.kind, evidence.content_type) == ("award_certificate", "image/png")
     assert evidence.application.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "content_type", "served"),
+    [
+        ("证书.pdf", "application/pdf", "证书.pdf"),
+        ("doc.exe", "application/pdf", "doc.pdf"),
+        ("photo.JPEG", "image/jpeg", "photo.JPEG"),
+        ("scan", "image/png", "scan.png"),
+        ("a.b.png", "image/jpeg", "a.b.jpg"),
+    ],
+)
+def test_the_served_name_carries_the_extension_of_the_real_type(uploaded, content_type, served):
+    from applicants.files import download_name
+
+    assert download_name(uploaded, content_type) == served

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicants.errors import NotAllowed, ServiceError
 from applicants.models import CaseEvent, Status
-from awards.errors import PAYMENT_REFERENCE_REQUIRED
+from awards.errors import PAYMENT_BEFORE_APPROVAL, PAYMENT_REFERENCE_REQUIRED
 from awards.models import Award, Budget
 from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set, payouts_schedule
@@ -128,15 +128,26 @@ def test_finance_records_a_payment_with_reference_and_date(finance_user):
             payment_reference="ZF-1",
             paid_at=tomorrow,
         )
+    before_approval = timezone.localdate() - datetime.timedelta(days=1)
+    with pytest.raises(ServiceError) as error:
+        case_decide(
+            application_id=case.pk,
+            action="pay",
+            actor=finance_user,
+            payment_reference="ZF-1",
+            paid_at=before_approval,
+        )
+    assert error.value.message == PAYMENT_BEFORE_APPROVAL
+    today = timezone.localdate()
     case_decide(
         application_id=case.pk,
         action="pay",
         actor=finance_user,
         payment_reference="ZF-2026-0042",
-        paid_at=datetime.date(2026, 1, 15),
+        paid_at=today,
     )
     award = Award.objects.get(application=case)
-    assert (award.paid_at, award.payment_reference) == (datetime.date(2026, 1, 15), "ZF-2026-0042")
+    assert (award.paid_at, award.payment_reference) == (today, "ZF-2026-0042")
     event = CaseEvent.objects.get(application=case, action="pay")
     assert event.data["payment_reference"] == "ZF-2026-0042"
     assert event.data["amount"] == "100000.00"
