@@ -50,7 +50,7 @@ typecheck: $(VENV)/.installed ## mypy with django-stubs
 test: $(VENV)/.installed system-deps services messages lint typecheck ## Lint, types, then the whole test suite on PostgreSQL + Redis
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed ## Benchmarks (bench/)
+bench: $(VENV)/.installed ## Benchmarks (bench/): allocation speed; pages with 10,000 cases (DATABASE_URL to use PostgreSQL)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
