@@ -31,34 +31,37 @@ class Jurisdiction:
         return self.name_en if lang == "en" else self.name_zh
 
 
+class _Labelled:
+    """Gives a dataclass with `label_zh` and `label_en` fields its label in either language."""
+
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The label in `lang`."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
 @dataclass(frozen=True)
-class ApplicantType:
+class ApplicantType(_Labelled):
     """A kind of applicant named by the policy, e.g. 数据交易运营机构."""
 
     code: str
     label_zh: str
     label_en: str
 
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        """The label in `lang`."""
-        return self.label_en if lang == "en" else self.label_zh
-
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(_Labelled):
     """One value of an enum fact: a stable code and its labels."""
 
     code: str
     label_zh: str
     label_en: str
 
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        """The label in `lang`."""
-        return self.label_en if lang == "en" else self.label_zh
-
 
 @dataclass(frozen=True)
-class FactSpec:
+class FactSpec(_Labelled):
     """A fact a quote takes: its code, type, labels, whether required, and enum choices."""
 
     code: str
@@ -68,10 +71,6 @@ class FactSpec:
     required: bool = True
     choices: tuple[Choice, ...] = ()
     default: object = None
-
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        """The label in `lang`."""
-        return self.label_en if lang == "en" else self.label_zh
 
     @property
     def text(self) -> Text:
@@ -84,17 +83,13 @@ class FactSpec:
 
 
 @dataclass(frozen=True)
-class EvidenceSpec:
+class EvidenceSpec(_Labelled):
     """A document an application for the item must (or may) attach."""
 
     code: str
     label_zh: str
     label_en: str
     required: bool
-
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        """The label in `lang`."""
-        return self.label_en if lang == "en" else self.label_zh
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -39,8 +40,8 @@ class JsonCommand(BaseCommand):
         parser.__class__ = _JsonErrorParser
         return parser
 
-    def run(self, **options: Any) -> dict[str, Any]:
-        raise NotImplementedError
+    # Each command defines run(**options) -> the JSON object to print.
+    run: Callable[..., dict[str, Any]]
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

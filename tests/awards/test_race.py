@@ -20,10 +20,13 @@ from awards.models import Award
 from awards.services.decisions import case_decide
 from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql() -> None:
+    # Row locks are the point of these tests: on another database they would prove nothing.
+    assert connection.vendor == "postgresql", "needs PostgreSQL row locks: run `make services`"
 
 
 def _race(*contenders: Callable[[], object]) -> list[object]:
