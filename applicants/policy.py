@@ -111,3 +111,12 @@ DECLARATION_TEXT = translation.gettext_lazy(
     "同一成果未重复申领市级同类奖励，已获其他奖励的已如实填报；"
     "如有虚假，本单位愿意退回已获奖励资金并承担相应法律责任。"
 )
+
+
+def stored_trace(stored: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A trace stored by `Quote.trace_record`, with each description in the active language."""
+    if rules_lang() != "en":
+        return stored
+    return [
+        {**step, "description": step.get("description_en", step["description"])} for step in stored
+    ]

@@ -141,14 +141,6 @@ def case_quote(*, application: Application) -> Quote:
     )
 
 
-def trace_for_storage(steps: object) -> list[dict[str, str]]:
-    """A quote's trace in both languages, as stored with a decision."""
-    return [
-        {**step.to_dict("zh"), "description_en": step.description("en")}
-        for step in steps  # type: ignore[attr-defined]
-    ]
-
-
 def case_amount(*, application: Application) -> AmountView:
     """The stored decision once the case is granted, else a live quote under today's rules."""
     lang = policy.rules_lang()
@@ -160,7 +152,7 @@ def case_amount(*, application: Application) -> AmountView:
             computed_amount=award.computed_amount,
             eligible=award.computed_eligible,
             rules_version=award.rules_version,
-            trace=_localized_trace(award.trace, lang),
+            trace=policy.stored_trace(award.trace),
             reasons=[r.get(lang, r.get("zh", "")) for r in award.reasons],
             award=award,
         )
@@ -177,14 +169,6 @@ def case_amount(*, application: Application) -> AmountView:
         trace=[step.to_dict(lang) for step in result.trace],
         reasons=[reason.text(lang) for reason in result.reasons],
     )
-
-
-def _localized_trace(stored: list[dict[str, str]], lang: str) -> list[dict[str, str]]:
-    if lang != "en":
-        return stored
-    return [
-        {**step, "description": step.get("description_en", step["description"])} for step in stored
-    ]
 
 
 # --- the case page ----------------------------------------------------------------------------

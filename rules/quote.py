@@ -128,6 +128,10 @@ class Quote:
     # The facts as parsed and defaulted (Decimal, date, bool, codes), for storing with a decision.
     facts: Mapping[str, object] = field(default_factory=dict)
 
+    def trace_record(self) -> list[dict[str, str]]:
+        """The trace to store with a case: each step in Chinese, plus its English description."""
+        return [{**s.to_dict("zh"), "description_en": s.description("en")} for s in self.trace]
+
     def to_dict(self, lang: str = DEFAULT_LANG) -> dict[str, Any]:
         """The CLI/API shape of REWARDS.md §4."""
         return {

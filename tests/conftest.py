@@ -142,3 +142,13 @@ def _celery_fresh_connections(request) -> Iterator[None]:
     _celery_caches_reset()
     yield
     _celery_caches_reset()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default() -> Iterator[None]:
+    """Every test starts in the portal's default language, whatever an earlier request switched."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

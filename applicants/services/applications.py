@@ -192,12 +192,6 @@ def _snapshot(application: Application, result: Quote) -> dict[str, object]:
     }
 
 
-def _trace_record(result: Quote) -> list[dict[str, str]]:
-    return [
-        {**step.to_dict("zh"), "description_en": step.description("en")} for step in result.trace
-    ]
-
-
 @transaction.atomic
 def application_submit(*, actor: User, application_id: int) -> Application:
     """Submit a draft (提交) or a returned case (补正后重新提交): quote, snapshot, flag."""
@@ -219,7 +213,7 @@ def application_submit(*, actor: User, application_id: int) -> Application:
         case.applicant_type = enterprise.applicant_type
         case.expected_amount = result.amount
         case.quote_rules_version = result.rules_version
-        case.quote_trace = _trace_record(result)
+        case.quote_trace = result.trace_record()
         case.revision = number
         case.possible_duplicate_of = duplicate
 

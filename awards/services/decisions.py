@@ -27,7 +27,7 @@ from awards.errors import (
     OVERRIDE_REASON_REQUIRED,
 )
 from awards.models import Award
-from awards.selectors import case_quote, trace_for_storage
+from awards.selectors import case_quote
 from awards.services.announcements import announce_before_save, confirm_before_save
 from awards.services.payouts import pay_before_save
 from rules import RulesInputError
@@ -123,7 +123,7 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
     award.computed_amount = computed
     award.computed_eligible = result.eligible
     award.rules_version = result.rules_version
-    award.trace = trace_for_storage(result.trace)
+    award.trace = result.trace_record()
     award.reasons = [{"zh": r.text("zh"), "en": r.text("en")} for r in result.reasons]
     award.facts = {k: _fact_text(v) for k, v in result.facts.items()}
     award.overridden = overridden

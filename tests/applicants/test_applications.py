@@ -518,3 +518,29 @@ def test_the_enterprise_name_is_escaped_on_its_dashboard(client, enterprise_user
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;数据公司" in html
+
+
+def test_the_stored_explanation_follows_the_page_language(client, enterprise_user):
+    from applicants.models import Application
+
+    client.force_login(enterprise_user)
+    case = ApplicationFactory(
+        enterprise=enterprise_user.enterprise,
+        status="submitted",
+        quote_trace=[
+            {
+                "clause": "八、优化产业发展环境（五）",
+                "step": "payable",
+                "value": "100000.00",
+                "description": "应奖励 100000.00 元。",
+                "description_en": "Payable: 100000.00 yuan.",
+            }
+        ],
+    )
+    assert Application.objects.filter(pk=case.pk).exists()
+    url = reverse("applicants:detail", args=[case.pk])
+    assert "应奖励 100000.00 元。" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(url).content.decode()
+    assert "Payable: 100000.00 yuan." in html
+    assert "应奖励" not in html
