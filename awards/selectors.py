@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,7 +178,7 @@ def case_amount(*, application: Application) -> AmountView:
 class EvidenceRow:
     file: EvidenceFile
     label: str
-    url: str | None
+    url: str
 
 
 @dataclass(frozen=True)
@@ -277,16 +277,6 @@ def _status_label(key: str) -> str:
     return str(Status(key).label) if key in Status.values else key
 
 
-def evidence_url(file_id: int) -> str | None:
-    """The access-checked evidence view's URL, if the applicants app provides it."""
-    for name in ("applicants:evidence_download", "applicants:evidence"):
-        try:
-            return reverse(name, args=[file_id])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
     """Everything the case page shows; 404 unless `user` may see the case."""
     application = case_get_for(user, application_id)  # type: ignore[arg-type]
@@ -307,7 +297,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         for code, value in (application.facts or {}).items()
     ]
     evidence = [
-        EvidenceRow(f, policy.evidence_label(application.item, f.kind), evidence_url(f.pk))
+        EvidenceRow(
+            f,
+            policy.evidence_label(application.item, f.kind),
+            reverse("applicants:evidence", args=[f.pk]),
+        )
         for f in application.evidence_files.all()
     ]
     history = [

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -149,9 +150,9 @@ def _case_page(
     request: HttpRequest,
     pk: int,
     *,
-    decision_form: DecisionForm | None = None,
-    override_form: OverrideForm | None = None,
-    exempt_form: ExemptForm | None = None,
+    decision_form: forms.Form | None = None,
+    override_form: forms.Form | None = None,
+    exempt_form: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = selectors.case_detail_for(user=_user(request), application_id=pk)
@@ -206,36 +207,53 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("awards:case_detail", pk=pk)
 
 
-@require_POST
-@official_required
-def award_override_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _award_setting(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    form_name: str,
+    service: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """Post one form about the award (its amount, its quota exemption) to its service."""
     case_get_for(_user(request), pk)
-    form = OverrideForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _case_page(request, pk, override_form=form, status=400)
+        return _case_page(request, pk, status=400, **{form_name: form})
     try:
-        award_override(application_id=pk, actor=_user(request), **form.cleaned_data)
+        service(application_id=pk, actor=_user(request), **form.cleaned_data)
     except ServiceError as exc:
         _service_error_message(request, exc)
     else:
-        messages.success(request, _("批准金额已调整。"))
+        messages.success(request, done)
     return redirect("awards:case_detail", pk=pk)
+
+
+@require_POST
+@official_required
+def award_override_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _award_setting(
+        request,
+        pk,
+        form_class=OverrideForm,
+        form_name="override_form",
+        service=award_override,
+        done=_("批准金额已调整。"),
+    )
 
 
 @require_POST
 @official_required
 def award_exempt_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case_get_for(_user(request), pk)
-    form = ExemptForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, pk, exempt_form=form, status=400)
-    try:
-        award_quota_exempt(application_id=pk, actor=_user(request), **form.cleaned_data)
-    except ServiceError as exc:
-        _service_error_message(request, exc)
-    else:
-        messages.success(request, _("年度名额设置已更新。"))
-    return redirect("awards:case_detail", pk=pk)
+    return _award_setting(
+        request,
+        pk,
+        form_class=ExemptForm,
+        form_name="exempt_form",
+        service=award_quota_exempt,
+        done=_("年度名额设置已更新。"),
+    )
 
 
 # --- finance ----------------------------------------------------------------------------------

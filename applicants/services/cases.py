@@ -21,7 +21,11 @@ from applicants.workflow import BY_ACTION, SYSTEM, Transition
 
 
 def actor_may_act_on(*, actor: User | None, application: Application) -> bool:
-    """Object-level scope: own enterprise, own jurisdiction, or a city-level role."""
+    """Object-level scope: own enterprise, own jurisdiction, or a city-level role.
+
+    Scope, not `cases_visible_to`: an entitled official acting on a case in another state must
+    hear that it was decided (409), not that it does not exist.
+    """
     if actor is None:  # the system itself
         return True
     if actor.role == Role.ENTERPRISE:

@@ -3,6 +3,7 @@
 from applicants.errors import APPLICATION_LOCKED, NOT_AN_ENTERPRISE_USER, Conflict, NotAllowed
 from applicants.models import Application, Status, User
 from applicants.roles import Role
+from applicants.selectors import cases_visible_to
 from applicants.workflow import EDITABLE_STATES
 
 
@@ -15,11 +16,12 @@ def enterprise_actor_check(actor: User) -> int:
 
 def application_lock_for_edit(*, actor: User, application_id: int) -> Application:
     """The actor's own case, row-locked, if its content may still change (草稿 or 退回补正)."""
-    enterprise_id = enterprise_actor_check(actor)
+    enterprise_actor_check(actor)
     application = (
-        Application.objects.select_for_update(of=("self",))
+        cases_visible_to(actor)
+        .select_for_update(of=("self",))
         .select_related("enterprise")
-        .filter(pk=application_id, enterprise_id=enterprise_id)
+        .filter(pk=application_id)
         .first()
     )
     if application is None:
