@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format typecheck bench messages services system-deps worker lock clean
+.PHONY: help run test lint format typecheck bench messages messages-update services system-deps worker lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,6 +19,11 @@ $(VENV)/.installed: requirements.lock
 
 messages: $(VENV)/.installed ## Compile translation files (needs gettext's msgfmt)
 	@$(MANAGE) compilemessages -v0 --ignore=.venv
+
+messages-update: $(VENV)/.installed ## Collect new source strings into each catalog (then translate the empty msgstr)
+	@for app in applicants awards; do (cd $$app && ../$(PY) ../manage.py makemessages -l en --no-wrap -v0); done
+	@$(MANAGE) makemessages -l en --no-wrap -v0 --ignore=.venv --ignore=applicants --ignore=awards \
+	  --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
 
 run: $(VENV)/.installed ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
 	@# Chinese needs no compiled catalog; English does, and only gettext's msgfmt compiles it.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applicants.policy import version_in_force
+from applicants.text import clean_text
 
 CENT = Decimal("0.01")
 
@@ -73,3 +74,21 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value: object) -> object:
         return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+class CleanCharField(forms.CharField):
+    """A text field whose value is `clean_text`-ed: invisible-only input counts as empty.
+
+    Every free-text input of the portal uses it (names, reasons, references, objections), so a
+    reason of two zero-width spaces is "required", and a bidi override never reaches a page.
+    """
+
+    def __init__(self, *, multiline: bool = False, **kwargs: object) -> None:
+        self.multiline = multiline
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> str:
+        if value in self.empty_values:
+            return ""
+        return clean_text(value, multiline=self.multiline)
