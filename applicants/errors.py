@@ -50,6 +50,13 @@ CREDIT_CODE_CHECKSUM = _(
 CREDIT_CODE_TAKEN = _(
     "该统一社会信用代码已注册。一个单位只能注册一次；如需账号，请联系本单位已注册的同事在“单位成员”页面为您创建。"
 )
+# Flags (not refusals): the code's registration division against the chosen jurisdiction.
+CREDIT_CODE_OUTSIDE_CITY = _(
+    "统一社会信用代码第3–8位（登记管理机关行政区划码）为%(division)s，不在信阳市（4115xx）：请核实该单位是否在本市注册。"
+)
+CREDIT_CODE_OTHER_JURISDICTION = _(
+    "统一社会信用代码第3–8位（登记管理机关行政区划码）为%(division)s（%(name)s），与所属县区“%(jurisdiction)s”不一致：单位可能已迁址，请核实注册地。"
+)
 USERNAME_TAKEN = _("该用户名已被使用，请换一个。")
 UNKNOWN_JURISDICTION = _("请选择所属县区。")
 UNKNOWN_APPLICANT_TYPE = _("请选择申报主体类型。")

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applicants.roles import Role
+from applicants.text import achievement_key
 
 
 class Enterprise(models.Model):
@@ -100,6 +101,8 @@ class Application(models.Model):
     )
     item = models.CharField(_("奖励事项"), max_length=40, db_index=True)
     project_name = models.CharField(_("项目/成果名称"), max_length=200)
+    # `achievement_key(project_name)`: what 从优、就高、不重复 and the duplicate flag compare.
+    project_key = models.CharField(_("成果名称比对键"), max_length=200, blank=True, editable=False)
     description = models.TextField(_("项目简介"), blank=True)
     event_date = models.DateField(_("事项发生日期"), null=True, blank=True)
     # Item-specific facts as rules.quote receives them (money as "0.00" strings, dates ISO).
@@ -140,7 +143,10 @@ class Application(models.Model):
         verbose_name = _("奖励申报")
         verbose_name_plural = _("奖励申报")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["jurisdiction", "status"])]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"]),
+            models.Index(fields=["enterprise", "project_key"], name="application_achievement"),
+        ]
         permissions = [
             ("review_county", _("县区初审推荐")),
             ("review_city", _("市级复审与批准")),
@@ -149,6 +155,14 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.project_name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Derived, never typed: kept here so no write path can store a name without its key.
+        self.project_key = achievement_key(self.project_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "project_name" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "project_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def reference(self) -> str:

@@ -26,6 +26,7 @@ from applicants.models import (
 )
 from applicants.roles import Role
 from applicants.selectors import case_get_for, cases_visible_to
+from applicants.text import achievement_key
 from applicants.workflow import BY_ACTION, GRANTED_STATES, Transition, transitions_from
 from awards.models import Award, Budget, Objection
 from rules import Quote, RulesInputError, load_rulebook, quote
@@ -82,11 +83,15 @@ class AmountView:
 
 
 def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
-    """Awards the same enterprise was granted for the same achievement (same project name)."""
+    """Awards the same enterprise was granted for the same achievement.
+
+    The same achievement is the same `achievement_key` of its name: letter case, full-width forms,
+    spaces, punctuation and invisible characters do not make a second project.
+    """
     return (
         Award.objects.filter(
             application__enterprise_id=application.enterprise_id,
-            application__project_name=application.project_name.strip(),
+            application__project_key=achievement_key(application.project_name),
             application__status__in=GRANTED_STATES,
         )
         .exclude(application_id=application.pk)

@@ -20,6 +20,7 @@ from applicants.selectors import (
 from applicants.services.cases import case_transition
 from applicants.services.editing import application_lock_for_edit, enterprise_actor_check
 from applicants.services.evidence import evidence_add
+from applicants.text import achievement_key
 from rules import ItemRule, Quote, RulesInputError
 
 # Facts the enterprise's registration supplies, never the form.
@@ -142,10 +143,10 @@ def _check_complete(application: Application) -> None:
 def _possible_duplicate(application: Application) -> Application | None:
     """An earlier filing of the same item and achievement by the same enterprise, if any.
 
-    Same achievement: the same project name (trimmed, case-insensitive) or the same event date.
+    Same achievement: the same `achievement_key` of the project name, or the same event date.
     Drafts and withdrawn cases were never (or no longer) filed, so they do not count.
     """
-    same = Q(project_name__iexact=application.project_name.strip())
+    same = Q(project_key=achievement_key(application.project_name))
     if application.event_date:
         same |= Q(event_date=application.event_date)
     return (
