@@ -1,9 +1,12 @@
 """Writes for the site as a whole: demo data for a newcomer's first look."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone, translation
 
 from applicants.models import Application, Enterprise, User
 from applicants.roles import Role
@@ -46,15 +49,33 @@ DEMO_ENTERPRISES = [
     },
 ]
 
+# (username, role, display name, jurisdiction, index of DEMO_ENTERPRISES, description)
 DEMO_USERS = [
     ("qiye", Role.ENTERPRISE, "李华", "", 0, "信阳示范数据科技有限公司（浉河区）"),
     ("qiye_luoshan", Role.ENTERPRISE, "赵敏", "", 1, "罗山数据交易运营有限公司（罗山县）"),
-    ("county_shihe", Role.COUNTY_REVIEWER, "浉河区初审员", "411502", None, "浉河区"),
-    ("county_luoshan", Role.COUNTY_REVIEWER, "罗山县初审员", "411521", None, "罗山县"),
     ("city", Role.CITY_REVIEWER, "市发展改革委复审员", "", None, "市发展改革委"),
     ("finance", Role.FINANCE, "市财政局经办人", "", None, "市财政局"),
     ("admin", Role.ADMIN, "系统管理员", "", None, "全部"),
 ]
+# A county reviewer for every jurisdiction of the rules in force, so that an enterprise
+# registered anywhere in the demo has somebody to review its case: county_<slug>.
+COUNTY_USERNAMES = {
+    "411502": "county_shihe",
+    "411503": "county_pingqiao",
+    "411521": "county_luoshan",
+    "411522": "county_guangshan",
+    "411523": "county_xinxian",
+    "411524": "county_shangcheng",
+    "411525": "county_gushi",
+    "411526": "county_huangchuan",
+    "411527": "county_huaibin",
+    "411528": "county_xixian",
+}
+
+
+def county_username(jurisdiction: str) -> str:
+    """The demo county reviewer's username for a jurisdiction code (functional zones by slug)."""
+    return COUNTY_USERNAMES.get(jurisdiction, f"county_{jurisdiction}")
 
 
 # A minimal valid PDF: demo evidence that passes the same content check as real uploads.
@@ -63,7 +84,8 @@ _DEMO_PDF = (
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
-# (enterprise user, item, project, event date, facts, how far the case goes)
+# (enterprise user, item, project, event date, facts, how far the case goes). Together they put a
+# case at every stage, so each role has work on day one and a money journey can finish.
 DEMO_CASES = [
     (
         "qiye",
@@ -82,7 +104,17 @@ DEMO_CASES = [
         "submitted",
     ),
     ("qiye", "dataset_provincial", "大别山红色文化语料库", "2025-04-10", {}, "recommended"),
+    (
+        "qiye",
+        "contest_national",
+        "茶产业大数据创新应用",
+        "2025-10-12",
+        {"prize_level": "third"},
+        "returned",
+    ),
     ("qiye", "honor_national", "城市全域数字化转型试点", "2025-03-01", {}, "announced"),
+    ("qiye", "platform_provincial", "信阳数据技术创新中心", "2025-06-18", {}, "announcement_over"),
+    ("qiye", "cluster_provincial", "信阳数据产业集聚区建设试点", "2025-02-20", {}, "paid"),
     (
         "qiye_luoshan",
         "first_transaction",
@@ -91,23 +123,72 @@ DEMO_CASES = [
         {"transaction_amount": "3000000.00"},
         "submitted",
     ),
+    ("qiye_luoshan", "honor_provincial", "罗山县数据要素试点", "2025-04-28", {}, "reviewed"),
+    ("qiye_luoshan", "dataset_national", "淮河流域水文高质量数据集", "2025-07-07", {}, "approved"),
+    ("qiye_luoshan", "platform_national", "数字化转型促进中心", "2025-05-05", {}, "confirmed"),
+    ("qiye_luoshan", "cluster_national", "豫南数据产业集群", "2025-01-15", {}, "scheduled"),
 ]
-# The officials' actions that bring a submitted demo case to its stage.
-_DEMO_STEPS = {
+# The officials' actions that bring a submitted demo case to its stage; "announce_past" opens a
+# 公示 that has already ended, "plan" and "pay" happen after every case is filed (see below).
+_TO_CITY = [("recommend", "county"), ("review", "city")]
+_DEMO_STEPS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
     "submitted": [],
+    "returned": [("county_return", "county")],
     "recommended": [("recommend", "county")],
-    "announced": [
-        ("recommend", "county"),
-        ("review", "city"),
-        ("approve", "city"),
-        ("announce", "city"),
-    ],
+    "reviewed": _TO_CITY,
+    "approved": [*_TO_CITY, ("approve", "city")],
+    "announced": [*_TO_CITY, ("approve", "city"), ("announce", "city")],
+    "announcement_over": [*_TO_CITY, ("approve", "city"), ("announce_past", "city")],
+    "confirmed": [*_TO_CITY, ("approve", "city"), ("announce_past", "city")],
+    "scheduled": [*_TO_CITY, ("approve", "city"), ("announce_past", "city"), ("confirm", "city")],
+    "paid": [*_TO_CITY, ("approve", "city"), ("announce_past", "city"), ("confirm", "city")],
 }
+_DEMO_REASONS = {"county_return": "请补充大赛主办单位出具的获奖证明原件扫描件（加盖公章）。"}
+# Two budget years, so that finance can plan this year's payouts and the next.
+DEMO_BUDGETS = {0: "1500000.00", 1: "2000000.00"}
+DEMO_PAYMENT_REFERENCE = "XYCZ-DEMO-0001"
 
 
-def _demo_cases_load(users: dict[str, User]) -> None:
-    """File the demo cases through the same services people use, once."""
+def _announce_in_the_past(*, application_id: int, actor: User) -> None:
+    """Open a 公示 that began ANNOUNCEMENT_DAYS + 3 days ago, so it is over on the demo's first day.
+
+    The same transition as `announce`, with the period dated in the past (and audited so): a
+    demo must let the city confirm a case without anyone changing the clock.
+    """
+    from django.conf import settings
+
+    from applicants.services.cases import case_transition
+    from awards.models import Award
+
+    days = settings.ANNOUNCEMENT_DAYS
+    starts_on = timezone.localdate() - timedelta(days=days + 3)
+
+    def open_past_period(application: Application) -> dict:
+        award = Award.objects.get(application=application)
+        award.announcement_days = days
+        award.announcement_starts_on = starts_on
+        award.announcement_ends_on = starts_on + timedelta(days=days - 1)
+        award.save(
+            update_fields=["announcement_days", "announcement_starts_on", "announcement_ends_on"]
+        )
+        return {
+            "announcement_days": days,
+            "announcement_starts_on": starts_on.isoformat(),
+            "announcement_ends_on": award.announcement_ends_on.isoformat(),
+            "amount": f"{award.amount:.2f}",
+        }
+
+    case_transition(
+        application_id=application_id,
+        action="announce",
+        actor=actor,
+        before_save=open_past_period,
+    )
+
+
+def _demo_cases_load(users: dict[str, User]) -> dict[str, int]:
+    """File the demo cases through the same services people use, once; {stage: case id}."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from applicants.policy import item_rule
@@ -118,6 +199,7 @@ def _demo_cases_load(users: dict[str, User]) -> None:
     )
     from awards.services.decisions import case_decide
 
+    created: dict[str, int] = {}
     for username, item, project, event_date, facts, stage in DEMO_CASES:
         actor = users[username]
         if Application.objects.filter(enterprise=actor.enterprise, project_name=project).exists():
@@ -137,18 +219,48 @@ def _demo_cases_load(users: dict[str, User]) -> None:
             declaration_accepted=True,
         )
         case = application_create(actor=actor, item=item, data=data, evidence=evidence)
+        created[stage] = case.pk
         if stage == "draft":
             continue
         application_submit(actor=actor, application_id=case.pk)
-        county = users[
-            "county_shihe" if actor.enterprise.jurisdiction == "411502" else "county_luoshan"
-        ]
+        county = users[county_username(actor.enterprise.jurisdiction)]
         for action, who in _DEMO_STEPS[stage]:
+            official = county if who == "county" else users["city"]
+            if action == "announce_past":
+                _announce_in_the_past(application_id=case.pk, actor=official)
+                continue
             case_decide(
                 application_id=case.pk,
                 action=action,
-                actor=county if who == "county" else users["city"],
+                actor=official,
+                reason=_DEMO_REASONS.get(action, ""),
             )
+    return created
+
+
+def _demo_money_load(users: dict[str, User], created: dict[str, int]) -> None:
+    """Budgets for this year and the next, a payout plan, one payment, one confirmed case left."""
+    from awards.models import Budget
+    from awards.services.decisions import case_decide
+    from awards.services.payouts import budget_set, payouts_schedule
+
+    this_year = timezone.localdate().year
+    for offset, amount in DEMO_BUDGETS.items():
+        if not Budget.objects.filter(year=this_year + offset).exists():
+            budget_set(year=this_year + offset, amount=Decimal(amount), actor=users["finance"])
+    if "scheduled" in created or "paid" in created:
+        payouts_schedule()
+    if "paid" in created:
+        case_decide(
+            application_id=created["paid"],
+            action="pay",
+            actor=users["finance"],
+            payment_reference=DEMO_PAYMENT_REFERENCE,
+            paid_at=timezone.localdate(),
+        )
+    # Confirmed after the plan ran, so finance finds one confirmed case waiting for the next plan.
+    if "confirmed" in created:
+        case_decide(application_id=created["confirmed"], action="confirm", actor=users["city"])
 
 
 def _with_check_character(code17: str) -> str:
@@ -159,7 +271,9 @@ def _with_check_character(code17: str) -> str:
 
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
-    """Create demo enterprises, one user per role and cases at several stages; idempotent."""
+    """Create demo enterprises, users for every role and cases at every stage; idempotent."""
+    from applicants import policy
+
     enterprises = []
     for data in DEMO_ENTERPRISES:
         code = _with_check_character(data["credit_code"][:17])
@@ -167,18 +281,32 @@ def demo_data_load() -> list[DemoLogin]:
             credit_code=code, defaults={**data, "credit_code": code}
         )
         enterprises.append(enterprise)
+    people = list(DEMO_USERS)
+    with translation.override("zh-hans"):
+        for code, name in policy.jurisdiction_choices():
+            people.append(
+                (county_username(code), Role.COUNTY_REVIEWER, f"{name}初审员", code, None, name)
+            )
     logins = []
     users = {}
-    for username, role, name, jurisdiction, enterprise_index, description in DEMO_USERS:
-        users[username] = User.objects.filter(username=username).first() or user_create(
-            username=username,
-            password=DEMO_PASSWORD,
-            role=role,
-            display_name=name,
-            jurisdiction=jurisdiction,
-            enterprise=enterprises[enterprise_index] if enterprise_index is not None else None,
-            email=f"{username}@example.com",
-        )
+    # Hashed once: a password hash costs most of a second, and every demo user shares it.
+    password_hash = make_password(DEMO_PASSWORD)
+    for username, role, name, jurisdiction, enterprise_index, description in people:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                username=username,
+                password=None,
+                role=role,
+                display_name=name,
+                jurisdiction=jurisdiction,
+                enterprise=enterprises[enterprise_index] if enterprise_index is not None else None,
+                email=f"{username}@example.com",
+            )
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        users[username] = user
         logins.append(DemoLogin(username, str(role.label), description))
-    _demo_cases_load(users)
+    created = _demo_cases_load(users)
+    _demo_money_load(users, created)
     return logins

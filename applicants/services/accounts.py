@@ -25,14 +25,14 @@ def roles_sync() -> None:
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     display_name: str = "",
     email: str = "",
     jurisdiction: str = "",
     enterprise: Enterprise | None = None,
 ) -> User:
-    """Create a user of one role and put them in that role's group."""
+    """Create a user of one role and put them in that role's group (no password: unusable)."""
     user = User(
         username=username,
         role=role,
@@ -43,7 +43,10 @@ def user_create(
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get(name=role))
