@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.roles import Role
@@ -166,8 +167,9 @@ class Application(models.Model):
 
     @property
     def reference(self) -> str:
-        """The case number shown to people: XY-<year>-<id>."""
-        year = self.created_at.year if self.created_at else 0
+        """The case number shown to people: XY-<year>-<id>, the year of its creation in Beijing."""
+        # The stored time is UTC: 07:30 on 1 January in Beijing is still 31 December there.
+        year = timezone.localtime(self.created_at).year if self.created_at else 0
         return f"XY-{year}-{self.pk:06d}"
 
 
