@@ -28,6 +28,20 @@ def item_rule(item: str) -> ItemRule | None:
     return version_in_force().items.get(item)
 
 
+def same_kind_items(item: str, event_date: date | None = None) -> frozenset[str]:
+    """The items of one kind (同类) with `item` in the version that prices a case of that date.
+
+    从优、就高、不重复 compares an achievement's awards within this set only: a national dataset
+    listing does not reduce a first transaction of the same product.
+    """
+    book = rules.load_rulebook()
+    try:
+        version = book.version_for(event_date) if event_date else version_in_force()
+    except rules.NoVersionInForce:
+        version = book.versions[0]
+    return version.same_kind(item)
+
+
 def _any_version_item(item: str) -> ItemRule | None:
     """The item as the newest version that knows it defines it (old cases keep their title)."""
     for version in reversed(rules.load_rulebook().versions):

@@ -200,12 +200,9 @@ def similar_applications(application: Application) -> list[Application]:
     """Other filed cases of the same enterprise that are probably the same achievement.
 
     A flag for officials (同一成果疑似重复申报): a similar name (`names_similar`) under an item of
-    the same clause, e.g. a provincial and a national prize, or the same item twice.
+    the same kind (同类: the overlap groups of the rules version), e.g. provincial and national.
     """
-    version = policy.version_in_force()
-    rule = version.items.get(application.item)
-    clause = rule.clause if rule else None
-    related = {code for code, r in version.items.items() if r.clause == clause} | {application.item}
+    related = policy.same_kind_items(application.item, application.event_date)
     candidates = (
         Application.objects.filter(enterprise_id=application.enterprise_id, item__in=related)
         .exclude(pk=application.pk)

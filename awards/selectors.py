@@ -86,12 +86,14 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
     """Awards the same enterprise was granted for the same achievement.
 
     The same achievement is the same `achievement_key` of its name: letter case, full-width forms,
-    spaces, punctuation and invisible characters do not make a second project.
+    spaces, punctuation and invisible characters do not make a second project. Only awards of
+    the same kind (同类, the rules version's overlap groups) count.
     """
     return (
         Award.objects.filter(
             application__enterprise_id=application.enterprise_id,
             application__project_key=achievement_key(application.project_name),
+            application__item__in=policy.same_kind_items(application.item, application.event_date),
             application__status__in=GRANTED_STATES,
         )
         .exclude(application_id=application.pk)

@@ -28,6 +28,7 @@ from rules.model import (
     FactSpec,
     ItemRule,
     Jurisdiction,
+    OverlapGroup,
     RuleBook,
     RulesVersion,
     Threshold,
@@ -62,6 +63,7 @@ _VERSION_KEYS = {
     "jurisdictions",
     "applicant_types",
     "items",
+    "overlap_groups",
 }
 _ITEM_KEYS = {
     "title_zh",
@@ -309,6 +311,7 @@ class _Reader:
             jurisdictions=jurisdictions,
             applicant_types=applicant_types,
             items=MappingProxyType(items),
+            overlap_groups=self.overlap_groups(data["overlap_groups"], tuple(items)),
             source=self.source,
         )
 
@@ -319,6 +322,32 @@ class _Reader:
         if not _CLAUSE_RE.fullmatch(clause):
             self.fail("common_rules.clause", f"{clause!r} is not cited as 章、标题（段）")
         return CommonRules(**{k: self.string(t, k, "common_rules") for k in sorted(keys)})
+
+    def overlap_groups(self, raw: object, known_items: tuple[str, ...]) -> tuple[OverlapGroup, ...]:
+        """同类 groups: each names at least two known items; no item is in two groups."""
+        result = []
+        owner: dict[str, str] = {}
+        for i, t in enumerate(self.tables(raw, "overlap_groups", allow_empty=True)):
+            path = f"overlap_groups[{i}]"
+            self.table(t, path, {"code", "label_zh", "label_en", "items"})
+            code = self.code(t, "code", path)
+            items = self.codes_or_all(t, "items", path, known_items)
+            if t["items"] == "all" or len(items) < 2:
+                self.fail(f"{path}.items", "list at least two items (an item alone needs no group)")
+            for item in items:
+                if item in owner:
+                    self.fail(f"{path}.items", f"{item!r} is already in group {owner[item]!r}")
+                owner[item] = code
+            result.append(
+                OverlapGroup(
+                    code=code,
+                    label_zh=self.string(t, "label_zh", path),
+                    label_en=self.string(t, "label_en", path),
+                    items=items,
+                )
+            )
+        self.unique([g.code for g in result], "overlap_groups")
+        return tuple(result)
 
     def jurisdictions(self, raw: object) -> tuple[Jurisdiction, ...]:
         result = []

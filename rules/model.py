@@ -156,6 +156,20 @@ class ItemRule:
 
 
 @dataclass(frozen=True)
+class OverlapGroup(_Labelled):
+    """Items of one kind of measure (同类) for 从优、就高、不重复 (八、优化产业发展环境（五）).
+
+    An achievement already paid under one item of the group counts against the others; an item
+    in no group is a kind of its own.
+    """
+
+    code: str
+    label_zh: str
+    label_en: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CommonRules:
     """The policy-wide clause (time window, quota, county matching, top-up) and its text."""
 
@@ -183,7 +197,17 @@ class RulesVersion:
     jurisdictions: tuple[Jurisdiction, ...]
     applicant_types: tuple[ApplicantType, ...]
     items: Mapping[str, ItemRule]
+    overlap_groups: tuple[OverlapGroup, ...] = ()
     source: str = ""
+
+    def overlap_group(self, item: str) -> OverlapGroup | None:
+        """The 同类 group `item` belongs to, or None when it is a kind of its own."""
+        return next((g for g in self.overlap_groups if item in g.items), None)
+
+    def same_kind(self, item: str) -> frozenset[str]:
+        """Every item whose awards for one achievement count against `item`'s (itself included)."""
+        group = self.overlap_group(item)
+        return frozenset(group.items) if group else frozenset({item})
 
     def jurisdiction(self, code: str) -> Jurisdiction:
         """The jurisdiction with `code`."""
