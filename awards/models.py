@@ -36,6 +36,19 @@ class Award(models.Model):
         User, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("批准时间"))
+    # 超过的次年兑现: the queue position is the first approval's, kept when an objection sends the
+    # case back and it is approved again (REWARDS.md §3.1). The allocation orders by it.
+    first_approved_at = models.DateTimeField(_("首次批准时间"))
+    # 从优、就高、不重复: the earlier awards of the same achievement this one's top-up deducted, as
+    # [{"award_id", "application_id", "amount"}] at approval; when one of them changes before
+    # payment, this award is priced again (awards.services.dependents).
+    deducted = models.JSONField(_("已扣减的同一成果奖励"), default=list, blank=True)
+    # Set when an award it deducted changed after this one was announced: the amount the rules now
+    # give, for the city to accept (the approved amount stays until then).
+    reprice_to = models.DecimalField(
+        _("重新计算金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    reprice_note = models.TextField(_("重新计算说明"), blank=True)
     announcement_days = models.PositiveSmallIntegerField(_("公示天数"), null=True, blank=True)
     announcement_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
     announcement_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
@@ -69,6 +82,10 @@ class Award(models.Model):
             models.CheckConstraint(
                 condition=Q(paid_at__isnull=True) | ~Q(payment_reference=""),
                 name="award_payment_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_approved_at__lte=models.F("approved_at")),
+                name="award_first_approval_not_after_latest",
             ),
         ]
 
@@ -123,3 +140,50 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.amount}"
+
+
+class PayoutPlanState(models.Model):
+    """Whether the stored payout plan still rests on today's budgets and exemptions (one row).
+
+    A budget change or a quota exemption marks it stale and queues a re-plan; payments are held
+    while it is stale, and the plan clears it. Its row lock also orders plans, payments and
+    budget changes: every writer takes the case rows first, then this row, then budget rows.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stale = models.BooleanField(_("兑付安排待更新"), default=False)
+    stale_since = models.DateTimeField(_("待更新起始时间"), null=True, blank=True)
+    stale_reason = models.CharField(_("待更新原因"), max_length=200, blank=True)
+    planned_at = models.DateTimeField(_("最近安排时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("兑付安排状态")
+        verbose_name_plural = _("兑付安排状态")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="single_payout_plan_state")]
+
+    def __str__(self) -> str:
+        return "stale" if self.stale else "current"
+
+
+class AwardRecovery(models.Model):
+    """Money to recover (追回): a paid award that the rules now price lower than what was paid."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("奖励决定"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    amount = models.DecimalField(_("应追回金额（元）"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("原因"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    settled_at = models.DateField(_("追回日期"), null=True, blank=True)
+    settled_reference = models.CharField(_("追回凭证号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("应追回奖励")
+        verbose_name_plural = _("应追回奖励")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.amount}"

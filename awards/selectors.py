@@ -420,7 +420,7 @@ def payout_cases(*, user: User) -> QuerySet[Application]:
     return (
         review_queue(user=user)
         .filter(status__in=PAYOUT_STATES)
-        .order_by("award__pay_year", "award__approved_at", "id")
+        .order_by("award__pay_year", "award__first_approved_at", "id")
     )
 
 

@@ -132,6 +132,8 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
     award.exempt_reason = decision.exempt_reason if decision.quota_exempt else ""
     award.approved_by = actor
     award.approved_at = application.status_changed_at or timezone.now()
+    # The queue position is the first approval's: an objection must not cost the year.
+    award.first_approved_at = award.first_approved_at or award.approved_at
     award.announcement_days = award.announcement_starts_on = award.announcement_ends_on = None
     award.pay_year = award.paid_at = None
     award.payment_reference = ""

@@ -121,7 +121,7 @@ def payouts_schedule() -> ScheduleReport:
             id=f"{a.pk:012d}",
             item=a.application.item,
             amount=a.amount,
-            approved_at=a.approved_at,
+            approved_at=a.first_approved_at,
             quota_exempt=a.quota_exempt,
             paid_year=a.pay_year if a.application.status == Status.PAID else None,
         )
