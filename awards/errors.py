@@ -20,3 +20,21 @@ PAYMENT_DATE_IN_FUTURE = _("兑付日期不能晚于今天。")
 PAYMENT_BEFORE_APPROVAL = _("兑付日期不能早于批准日期。")
 BUDGET_YEAR_INVALID = _("年度应在 2020 至 2100 之间。")
 ALLOCATION_INPUT_INVALID = _("兑付安排的输入有误：%(errors)s")
+
+# The payout plan as it is now (payments, budgets, exemptions).
+PAYMENT_PLAN_STALE = _(
+    "兑付安排已因预算或名额调整而过期，正在重新安排；请待兑付安排更新后再登记兑付。"
+)
+PAYMENT_NOT_PLANNED = _("该奖励尚未安排兑付年度，不能登记兑付。")
+PAYMENT_NO_BUDGET = _("%(year)s 年度尚未设置预算，不能登记兑付。")
+PAYMENT_OVER_BUDGET = _(
+    "%(year)s 年度预算 %(budget)s 元，已兑付 %(paid)s 元，剩余 %(remaining)s 元，"
+    "不足以兑付本项 %(amount)s 元。"
+)
+PAYMENT_OVER_QUOTA = _(
+    "%(year)s 年度“%(item)s”已兑付 %(count)s 项，达到每年每项 %(quota)s 项的名额；"
+    "本项应次年兑现或设为不占名额。"
+)
+BUDGET_BELOW_PAID = _("%(year)s 年度已兑付 %(paid)s 元，预算不能低于已兑付金额。")
+REPRICE_NOTHING = _("该奖励没有待确认的重新计算金额。")
+REPRICE_NOT_NOW = _("只能在兑付前确认重新计算的金额。")

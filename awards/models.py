@@ -39,10 +39,6 @@ class Award(models.Model):
     # 超过的次年兑现: the queue position is the first approval's, kept when an objection sends the
     # case back and it is approved again (REWARDS.md §3.1). The allocation orders by it.
     first_approved_at = models.DateTimeField(_("首次批准时间"))
-    # 从优、就高、不重复: the earlier awards of the same achievement this one's top-up deducted, as
-    # [{"award_id", "application_id", "amount"}] at approval; when one of them changes before
-    # payment, this award is priced again (awards.services.dependents).
-    deducted = models.JSONField(_("已扣减的同一成果奖励"), default=list, blank=True)
     # Set when an award it deducted changed after this one was announced: the amount the rules now
     # give, for the city to accept (the approved amount stays until then).
     reprice_to = models.DecimalField(
@@ -140,6 +136,38 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.amount}"
+
+
+class AwardDeduction(models.Model):
+    """从优、就高、不重复: an earlier award of the same achievement that a top-up deducted.
+
+    Written at approval; when the deducted award changes before the top-up is paid, the top-up
+    is priced again (awards.services.dependents).
+    """
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("补差奖励"), on_delete=models.CASCADE, related_name="deductions"
+    )
+    deducted_award = models.ForeignKey(
+        Award, verbose_name=_("被扣减的奖励"), on_delete=models.PROTECT, related_name="deducted_by"
+    )
+    # The deducted award's amount when the top-up was priced.
+    amount = models.DecimalField(_("扣减金额（元）"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("同一成果扣减")
+        verbose_name_plural = _("同一成果扣减")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "deducted_award"], name="one_deduction_per_award_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(award=models.F("deducted_award")), name="deduction_not_of_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} − {self.deducted_award_id}: {self.amount}"
 
 
 class PayoutPlanState(models.Model):

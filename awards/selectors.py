@@ -38,6 +38,9 @@ PENDING_STATES: dict[str, tuple[str, ...]] = {
     Role.FINANCE: (Status.CONFIRMED, Status.SCHEDULED),
     Role.ADMIN: (),
 }
+# Awards that count against a top-up of the same achievement: granted, or approved and sent
+# back to review by an objection (its decision is pending, not undone).
+DEDUCTIBLE_STATES = GRANTED_STATES | {Status.REVIEWED}
 # The states a payout allocation looks at (paid ones stay where they were paid).
 PAYOUT_STATES = (Status.CONFIRMED, Status.SCHEDULED, Status.PAID)
 
@@ -94,11 +97,13 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
             application__enterprise_id=application.enterprise_id,
             application__project_key=achievement_key(application.project_name),
             application__item__in=policy.same_kind_items(application.item, application.event_date),
-            application__status__in=GRANTED_STATES,
+            application__status__in=DEDUCTIBLE_STATES,
         )
         .exclude(application_id=application.pk)
+        # A top-up priced against this case is not an earlier award of it (no circle).
+        .exclude(deductions__deducted_award__application_id=application.pk)
         .select_related("application")
-        .order_by("approved_at", "id")
+        .order_by("first_approved_at", "id")
     )
 
 

@@ -30,6 +30,7 @@ from awards.models import Award
 from awards.selectors import case_quote
 from awards.services.announcements import announce_before_save, confirm_before_save
 from awards.services.payouts import pay_before_save
+from awards.services.plan_state import plan_mark_stale
 from rules import RulesInputError
 
 ZERO = Decimal("0.00")
@@ -243,6 +244,9 @@ def award_quota_exempt(*, application_id: int, actor: User, exempt: bool, reason
     award.quota_exempt = exempt
     award.exempt_reason = reason if exempt else ""
     award.save(update_fields=["quota_exempt", "exempt_reason"])
+    if application.status in {Status.CONFIRMED, Status.SCHEDULED}:
+        # The plan counted this award's quota place as it was: plan again before paying.
+        plan_mark_stale(reason="quota_exempt")
     audit_append(
         action="quota_exempt" if exempt else "quota_exempt_revoked",
         actor=actor,

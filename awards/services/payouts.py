@@ -15,6 +15,7 @@ from applicants.services.cases import case_transition
 from awards.errors import (
     ALLOCATION_INPUT_INVALID,
     AMOUNT_NEGATIVE,
+    BUDGET_BELOW_PAID,
     BUDGET_YEAR_INVALID,
     NO_AWARD,
     PAYMENT_BEFORE_APPROVAL,
@@ -23,6 +24,13 @@ from awards.errors import (
 )
 from awards.models import Award, Budget
 from awards.selectors import PAYOUT_STATES
+from awards.services.plan_state import (
+    paid_in_year,
+    payment_check,
+    plan_mark_current,
+    plan_mark_stale,
+    plan_state_locked,
+)
 from rules import AwardInput, RulesInputError, allocate, load_rulebook
 
 MIN_BUDGET_YEAR, MAX_BUDGET_YEAR = 2020, 2100
@@ -42,6 +50,14 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # The plan rests on this budget: stale until it runs again (and the lock orders us after
+    # a payment of this year that is in progress).
+    plan_mark_stale(reason="budget_set")
+    paid = paid_in_year(year)
+    if amount < paid:
+        raise ServiceError(
+            BUDGET_BELOW_PAID % {"year": year, "paid": f"{paid:,.2f}"}, field="amount"
+        )
     # get_or_create survives two finance officers creating the same year at once (unique year).
     budget, created = Budget.objects.select_for_update().get_or_create(
         year=year, defaults={"amount": amount, "updated_by": actor}
@@ -113,6 +129,8 @@ def payouts_schedule() -> ScheduleReport:
         .order_by("application_id")
     )
     version = load_rulebook().current(timezone.localdate())
+    # After the case rows, before the budgets (the order every writer keeps).
+    state = plan_state_locked()
     # Locked so that a budget changed meanwhile waits for this plan instead of slipping past it.
     budgets = {b.year: b.amount for b in Budget.objects.select_for_update().order_by("year")}
     inputs = [
@@ -153,6 +171,7 @@ def payouts_schedule() -> ScheduleReport:
         elif year != award.pay_year:
             _reschedule(award, year)
             report.rescheduled.append(award.application_id)
+    plan_mark_current(state)
     return report
 
 
@@ -208,6 +227,8 @@ def pay_before_save(application: Application, *, actor: User | None, decision: o
         raise ServiceError(NO_AWARD)
     if paid_at < timezone.localtime(award.approved_at).date():
         raise ServiceError(PAYMENT_BEFORE_APPROVAL, field="paid_at")
+    # The plan as it is now: not stale, and the year still has budget and a quota place.
+    payment_check(award=award, item=application.item)
     award.paid_at = paid_at
     award.payment_reference = reference
     award.save(update_fields=["paid_at", "payment_reference"])

@@ -8,7 +8,7 @@ from django.utils import timezone
 from applicants.models import Application, Status, User
 from applicants.roles import Role
 from applicants.services.cases import case_transition
-from awards.models import Award
+from awards.models import Award, Budget
 from awards.services.decisions import case_decide
 from tests.factories import ApplicationFactory, make_user
 
@@ -54,6 +54,9 @@ def case_in(status: str, *, pay_year: int = 2026, **factory_kwargs: object) -> A
         Award.objects.filter(application=application).update(pay_year=pay_year)
         return {"pay_year": pay_year}
 
+    # A scheduled award was planned into a budgeted year (set directly: `budget_set` would mark
+    # the plan stale and queue a re-plan).
+    Budget.objects.get_or_create(year=pay_year, defaults={"amount": Decimal("100000000.00")})
     case_transition(application_id=case.pk, action="schedule", actor=None, before_save=set_year)
     if status == Status.SCHEDULED:
         return _fresh(case)

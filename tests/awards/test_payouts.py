@@ -185,8 +185,9 @@ def test_only_finance_may_change_budgets(client, city_reviewer):
 @pytest.mark.worker
 def test_schedule_payouts_runs_on_a_real_worker_over_redis(celery_worker_process, finance_user):
     cases = [case_in(Status.CONFIRMED) for _ in range(2)]
-    budget_set(year=2026, amount=Decimal("100000"), actor=finance_user)
-    budget_set(year=2027, amount=Decimal("100000"), actor=finance_user)
+    # Set directly: `budget_set` queues a re-plan of its own (tested below).
+    Budget.objects.create(year=2026, amount=Decimal("100000"))
+    Budget.objects.create(year=2027, amount=Decimal("100000"))
 
     result = schedule_payouts.delay()
     assert isinstance(result, AsyncResult)
