@@ -152,7 +152,8 @@ class TransitionInputSerializer(serializers.Serializer):
     override_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )
-    quota_exempt = serializers.BooleanField(required=False, default=False)
+    # Left out: an award approved again keeps the exemption it had (none for a first approval).
+    quota_exempt = serializers.BooleanField(required=False, allow_null=True, default=None)
     exempt_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )

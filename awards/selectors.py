@@ -90,19 +90,39 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
 
     The same achievement is the same `achievement_key` of its name: letter case, full-width forms,
     spaces, punctuation and invisible characters do not make a second project. Only awards of
-    the same kind (同类, the rules version's overlap groups) count.
+    the same kind (同类, the rules version's overlap groups) count, and only those first approved
+    before this case was: a top-up never counts against the award it topped up, even when that
+    award is approved again after an objection.
     """
+    earlier = Award.objects.filter(
+        application__enterprise_id=application.enterprise_id,
+        application__project_key=achievement_key(application.project_name),
+        application__item__in=policy.same_kind_items(application.item, application.event_date),
+        application__status__in=DEDUCTIBLE_STATES,
+    ).exclude(application_id=application.pk)
+    own = Award.objects.filter(application_id=application.pk).values_list("first_approved_at", "pk")
+    for first_approved_at, pk in own:
+        earlier = earlier.filter(
+            Q(first_approved_at__lt=first_approved_at)
+            | Q(first_approved_at=first_approved_at, pk__lt=pk)
+        )
+    return earlier.select_related("application").order_by("first_approved_at", "id")
+
+
+def later_awards_of_same_achievement(*, award: Award) -> QuerySet[Award]:
+    """Awards of the same achievement and kind first approved after `award`: its dependents."""
+    application = award.application
     return (
         Award.objects.filter(
             application__enterprise_id=application.enterprise_id,
             application__project_key=achievement_key(application.project_name),
             application__item__in=policy.same_kind_items(application.item, application.event_date),
-            application__status__in=DEDUCTIBLE_STATES,
         )
-        .exclude(application_id=application.pk)
-        # A top-up priced against this case is not an earlier award of it (no circle).
-        .exclude(deductions__deducted_award__application_id=application.pk)
-        .select_related("application")
+        .exclude(pk=award.pk)
+        .filter(
+            Q(first_approved_at__gt=award.first_approved_at)
+            | Q(first_approved_at=award.first_approved_at, pk__gt=award.pk)
+        )
         .order_by("first_approved_at", "id")
     )
 

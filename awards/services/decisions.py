@@ -29,6 +29,7 @@ from awards.errors import (
 from awards.models import Award
 from awards.selectors import case_quote
 from awards.services.announcements import announce_before_save, confirm_before_save
+from awards.services.dependents import deductions_record, dependents_reprice
 from awards.services.payouts import pay_before_save
 from awards.services.plan_state import plan_mark_stale
 from rules import RulesInputError
@@ -46,7 +47,8 @@ class Decision:
 
     amount: Decimal | None = None
     override_reason: str = ""
-    quota_exempt: bool = False
+    # None: keep what the award has (a re-approval after an objection carries it over).
+    quota_exempt: bool | None = None
     exempt_reason: str = ""
     payment_reference: str = ""
     paid_at: date | None = None
@@ -61,7 +63,7 @@ def case_decide(
     reason: str = "",
     amount: Decimal | None = None,
     override_reason: str = "",
-    quota_exempt: bool = False,
+    quota_exempt: bool | None = None,
     exempt_reason: str = "",
     payment_reference: str = "",
     paid_at: date | None = None,
@@ -82,6 +84,9 @@ def case_decide(
         paid_at=paid_at,
     )
     hook = _BEFORE_SAVE.get(action)
+    memo: dict[str, object] = {}
+    if hook is _approve_before_save:
+        hook = partial(hook, memo=memo)
     application = case_transition(
         application_id=application_id,
         action=action,
@@ -90,11 +95,26 @@ def case_decide(
         before_save=partial(hook, actor=actor, decision=decision) if hook else None,
     )
     if action == "approve":
-        _audit_override_and_exemption(application=application, actor=actor)
+        _audit_override_and_exemption(
+            application=application,
+            actor=actor,
+            previous=memo.get("previous"),  # type: ignore[arg-type]
+        )
+    if action in _CHANGES_THE_AMOUNT_THAT_COUNTS:
+        award_id = Award.objects.filter(application=application).values_list("pk", flat=True)
+        for pk in award_id:
+            dependents_reprice(award_id=pk, actor=actor)
     return application
 
 
-def _approve_before_save(application: Application, *, actor: User, decision: Decision) -> dict:
+# After these, an award counts for a different amount (or not at all) against the top-ups of
+# the same achievement priced from it (从优、就高、不重复).
+_CHANGES_THE_AMOUNT_THAT_COUNTS = frozenset({"approve", "city_reject", "city_return"})
+
+
+def _approve_before_save(
+    application: Application, *, actor: User, decision: Decision, memo: dict[str, object]
+) -> dict:
     """Price the locked case with the rules and write its Award, in the approval's transaction."""
     # The enterprise's row serialises approvals of its cases: pricing reads its other grants
     # (first-time items, top-ups for the same project), so two approvals at once must queue.
@@ -105,21 +125,31 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
         problems = "；".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items())
         raise ServiceError(FACTS_INVALID % {"errors": problems}) from exc
     computed = result.amount if result.eligible else ZERO
-    amount = computed if decision.amount is None else decision.amount
+    # A case approved again (after a public objection sent it back) keeps its one Award row,
+    # and what the city decided on it — an override, an exemption — unless changed now.
+    award = Award.objects.filter(application=application).first()
+    previous = _AwardSettings.of(award)
+    if decision.amount is None and previous is not None and previous.overridden:
+        amount, override_reason = previous.amount, previous.override_reason
+    else:
+        amount = computed if decision.amount is None else decision.amount
+        override_reason = decision.override_reason
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     overridden = amount != computed
-    if overridden and not decision.override_reason:
+    if overridden and not override_reason:
         raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
     if not result.eligible and not overridden:
         reasons = "；".join(r.text("zh") for r in result.reasons)
         raise ServiceError(NOT_ELIGIBLE % {"reasons": reasons}, field="amount")
-    if decision.quota_exempt and not decision.exempt_reason:
+    kept_reason = previous.exempt_reason if previous is not None and previous.quota_exempt else ""
+    exempt = bool(kept_reason) if decision.quota_exempt is None else decision.quota_exempt
+    exempt_reason = decision.exempt_reason or kept_reason
+    if exempt and not exempt_reason:
         raise ServiceError(EXEMPT_REASON_REQUIRED, field="exempt_reason")
 
-    # A case approved again (after a public objection sent it back) keeps its one Award row.
-    award = Award.objects.filter(application=application).first() or Award(application=application)
+    award = award or Award(application=application)
     award.amount = amount
     award.computed_amount = computed
     award.computed_eligible = result.eligible
@@ -128,9 +158,9 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
     award.reasons = [{"zh": r.text("zh"), "en": r.text("en")} for r in result.reasons]
     award.facts = {k: _fact_text(v) for k, v in result.facts.items()}
     award.overridden = overridden
-    award.override_reason = decision.override_reason if overridden else ""
-    award.quota_exempt = decision.quota_exempt
-    award.exempt_reason = decision.exempt_reason if decision.quota_exempt else ""
+    award.override_reason = override_reason if overridden else ""
+    award.quota_exempt = exempt
+    award.exempt_reason = exempt_reason if exempt else ""
     award.approved_by = actor
     award.approved_at = application.status_changed_at or timezone.now()
     # The queue position is the first approval's: an objection must not cost the year.
@@ -138,14 +168,42 @@ def _approve_before_save(application: Application, *, actor: User, decision: Dec
     award.announcement_days = award.announcement_starts_on = award.announcement_ends_on = None
     award.pay_year = award.paid_at = None
     award.payment_reference = ""
+    award.reprice_to = None
+    award.reprice_note = ""
     award.save()
+    deductions_record(award=award, application=application)
+    memo["previous"] = previous
     return {
         "amount": f"{amount:.2f}",
         "computed_amount": f"{computed:.2f}",
         "rules_version": result.rules_version,
         "overridden": overridden,
-        "quota_exempt": decision.quota_exempt,
+        "quota_exempt": exempt,
+        "first_approved_at": award.first_approved_at.isoformat(),
     }
+
+
+@dataclass(frozen=True)
+class _AwardSettings:
+    """What the city set on an award, to tell on re-approval what was kept and what changed."""
+
+    amount: Decimal
+    overridden: bool
+    override_reason: str
+    quota_exempt: bool
+    exempt_reason: str
+
+    @classmethod
+    def of(cls, award: Award | None) -> "_AwardSettings | None":
+        if award is None:
+            return None
+        return cls(
+            award.amount,
+            award.overridden,
+            award.override_reason,
+            award.quota_exempt,
+            award.exempt_reason,
+        )
 
 
 def _fact_text(value: object) -> str:
@@ -158,9 +216,18 @@ def _fact_text(value: object) -> str:
     return str(value)
 
 
-def _audit_override_and_exemption(*, application: Application, actor: User | None) -> None:
+def _audit_override_and_exemption(
+    *, application: Application, actor: User | None, previous: _AwardSettings | None
+) -> None:
+    """An override or an exemption set (or lifted) by this approval is an entry of its own."""
     award = Award.objects.get(application=application)
-    if award.overridden:
+    now = _AwardSettings.of(award)
+    assert now is not None
+    if now.overridden and (
+        previous is None
+        or (previous.overridden, previous.amount, previous.override_reason)
+        != (now.overridden, now.amount, now.override_reason)
+    ):
         audit_append(
             action="override",
             actor=actor,
@@ -171,13 +238,22 @@ def _audit_override_and_exemption(*, application: Application, actor: User | Non
                 "amount": f"{award.amount:.2f}",
             },
         )
-    if award.quota_exempt:
+    was_reason = previous.exempt_reason if previous is not None and previous.quota_exempt else ""
+    if now.quota_exempt and was_reason != now.exempt_reason:
         audit_append(
             action="quota_exempt",
             actor=actor,
             application=application,
             reason=award.exempt_reason,
             data={"amount": f"{award.amount:.2f}"},
+        )
+    elif was_reason and not now.quota_exempt:
+        audit_append(
+            action="quota_exempt_revoked",
+            actor=actor,
+            application=application,
+            reason=was_reason,
+            data={"amount": f"{award.amount:.2f}", "quota_exempt": False},
         )
 
 
@@ -229,6 +305,8 @@ def award_override(*, application_id: int, actor: User, amount: Decimal, reason:
             "amount": f"{award.amount:.2f}",
         },
     )
+    # Top-ups priced against this award follow it (从优、就高、不重复).
+    dependents_reprice(award_id=award.pk, actor=actor)
     return award
 
 

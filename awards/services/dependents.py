@@ -23,7 +23,7 @@ from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES
 from awards.errors import REPRICE_NOT_NOW, REPRICE_NOTHING
 from awards.models import Award, AwardDeduction, AwardRecovery
-from awards.selectors import case_quote, earlier_awards_for
+from awards.selectors import case_quote, earlier_awards_for, later_awards_of_same_achievement
 from awards.services.plan_state import plan_mark_stale
 from rules import RulesInputError
 
@@ -53,15 +53,16 @@ class RepriceOutcome:
 
 
 def dependents_reprice(*, award_id: int, actor: User | None) -> list[RepriceOutcome]:
-    """Price again every unpaid or paid award whose top-up deducted award `award_id`.
+    """Price again every award of the same achievement and kind approved after `award_id`.
 
     Runs in the caller's transaction, after the change to `award_id` was saved.
     """
     outcomes = []
-    deductions = AwardDeduction.objects.filter(deducted_award_id=award_id).values_list(
-        "award__application_id", flat=True
-    )
-    for application_id in sorted(set(deductions)):
+    # Found by the achievement, not only by the stored deductions: a top-up priced while this
+    # award did not count (returned for 补正 after an objection) depends on it again now.
+    changed = Award.objects.select_related("application").get(pk=award_id)
+    later = later_awards_of_same_achievement(award=changed).values_list("application_id", flat=True)
+    for application_id in list(later):
         outcome = _reprice_one(application_id=application_id, actor=actor, because=award_id)
         if outcome is not None:
             outcomes.append(outcome)
@@ -69,10 +70,8 @@ def dependents_reprice(*, award_id: int, actor: User | None) -> list[RepriceOutc
 
 
 def _reprice_one(*, application_id: int, actor: User | None, because: int) -> RepriceOutcome | None:
-    application = (
-        Application.objects.select_for_update().select_related("award").get(pk=application_id)
-    )
-    award = application.award
+    application = Application.objects.select_for_update().get(pk=application_id)
+    award = Award.objects.get(application=application)
     if application.status not in GRANTED_STATES:
         return None
     try:
@@ -186,12 +185,10 @@ def award_reprice_decide(
     """The city takes (or keeps the approved amount against) a flagged new price."""
     if actor.role != Role.CITY_REVIEWER:
         raise NotAllowed(NOT_ALLOWED)
-    application = (
-        Application.objects.select_for_update().select_related("award").get(pk=application_id)
-    )
+    application = Application.objects.select_for_update().get(pk=application_id)
     if not actor_may_act_on(actor=actor, application=application):
         raise NotAllowed(NOT_ALLOWED)
-    award = getattr(application, "award", None)
+    award = Award.objects.filter(application=application).first()
     if award is None or award.reprice_to is None:
         raise Conflict(REPRICE_NOTHING)
     if application.status not in _FLAG_STATES | {Status.APPROVED}:

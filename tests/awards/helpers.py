@@ -8,7 +8,7 @@ from django.utils import timezone
 from applicants.models import Application, Status, User
 from applicants.roles import Role
 from applicants.services.cases import case_transition
-from awards.models import Award, Budget
+from awards.models import Award, Budget, PayoutPlanState
 from awards.services.decisions import case_decide
 from tests.factories import ApplicationFactory, make_user
 
@@ -60,6 +60,8 @@ def case_in(status: str, *, pay_year: int = 2026, **factory_kwargs: object) -> A
     case_transition(application_id=case.pk, action="schedule", actor=None, before_save=set_year)
     if status == Status.SCHEDULED:
         return _fresh(case)
+    # As if the re-plan that an earlier budget or exemption change queued had already run.
+    PayoutPlanState.objects.update(stale=False)
     case_decide(
         application_id=case.pk,
         action="pay",
