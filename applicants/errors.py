@@ -57,9 +57,14 @@ CREDIT_CODE_OUTSIDE_CITY = _(
 CREDIT_CODE_OTHER_JURISDICTION = _(
     "统一社会信用代码第3–8位（登记管理机关行政区划码）为%(division)s（%(name)s），与所属县区“%(jurisdiction)s”不一致：单位可能已迁址，请核实注册地。"
 )
+REGISTERED_WITH_DIVISION_WARNING = _(
+    "请核对：%(warning)s如登记信息有误，请联系县区审核部门更正；县区审核时也会看到这一提示。"
+)
 USERNAME_TAKEN = _("该用户名已被使用，请换一个。")
 UNKNOWN_JURISDICTION = _("请选择所属县区。")
 UNKNOWN_APPLICANT_TYPE = _("请选择申报主体类型。")
+# A required text that is empty once invisible characters are removed (services check it too).
+FIELD_REQUIRED = _("请填写此项。")
 
 # Applications.
 UNKNOWN_ITEM = _("未知的奖励事项。")
@@ -67,6 +72,18 @@ APPLICATION_LOCKED = _("该申报当前状态为“%(status)s”，已锁定，�
 FIRST_TIME_ALREADY_GRANTED = _(
     "“%(item)s”每家企业只奖励一次：本单位已有该事项的申报获批或已兑付，不能再次申报。"
 )
+FIRST_TIME_OTHER_CASE = _(
+    "“%(item)s”每家企业只奖励一次：本单位已有该事项的申报 %(reference)s（%(status)s）"
+    "在办或已获奖励，不能再提交。该申报撤回或不予支持后，方可提交本申报。"
+)
+# Advice, not refusals: the rules will find the enterprise ineligible whatever it types.
+ITEM_ONLY_FOR_APPLICANT_TYPES = _("仅限%(types)s申报")
+ITEM_ONLY_FOR_JURISDICTIONS = _("仅限%(places)s的单位申报")
+ITEM_NOT_ADMITTED_WARNING = _(
+    "本单位的申报主体类型为“%(applicant_type)s”，而“%(item)s”%(reason)s：按规则将不符合条件。"
+    "仍可提交，由审核部门决定。"
+)
+PROJECT_NAME_REQUIRED = _("请填写项目/成果名称。")
 SUBMIT_FIELD_REQUIRED = _("提交前请填写此项。")
 SUBMIT_EVIDENCE_REQUIRED = _("提交前请上传“%(label)s”。")
 SUBMIT_DECLARATION_REQUIRED = _("提交前须阅读并勾选承诺书。")

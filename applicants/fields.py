@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from applicants.policy import version_in_force
@@ -91,4 +92,6 @@ class CleanCharField(forms.CharField):
     def to_python(self, value: object) -> str:
         if value in self.empty_values:
             return ""
+        # A NUL is never typed: refused as Django refuses it, not quietly removed.
+        ProhibitNullCharactersValidator()(value)
         return clean_text(value, multiline=self.multiline)

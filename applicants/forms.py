@@ -7,7 +7,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SetPasswordMixin,
+)
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import policy
 from applicants.errors import ServiceError
-from applicants.fields import MoneyField
+from applicants.fields import CleanCharField, MoneyField
 from applicants.models import Application, User
 from applicants.services.applications import ApplicationInput
 from applicants.services.enterprises import EnterpriseInput, credit_code_normalize
@@ -59,20 +64,20 @@ def service_error_to_form(form: forms.Form, error: ServiceError) -> None:
 class RegistrationForm(SetPasswordMixin, forms.Form):
     """企业注册: the enterprise as registered, its payout account, and the first member's login."""
 
-    name = forms.CharField(label=_("单位名称"), max_length=200)
-    credit_code = forms.CharField(
+    name = CleanCharField(label=_("单位名称"), max_length=200)
+    credit_code = CleanCharField(
         label=_("统一社会信用代码"),
         max_length=30,
         help_text=_("18位，见营业执照；最后一位是校验位。"),
     )
     jurisdiction = forms.ChoiceField(label=_("所属县区"))
     applicant_type = forms.ChoiceField(label=_("申报主体类型"))
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=100)
-    contact_name = forms.CharField(label=_("联系人"), max_length=100)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+    legal_representative = CleanCharField(label=_("法定代表人"), max_length=100)
+    contact_name = CleanCharField(label=_("联系人"), max_length=100)
+    contact_phone = CleanCharField(label=_("联系电话"), max_length=30)
     contact_email = forms.EmailField(label=_("联系邮箱"), max_length=254)
-    bank_name = forms.CharField(label=_("开户银行"), max_length=200)
-    bank_account = forms.CharField(label=_("银行账号"), max_length=40)
+    bank_name = CleanCharField(label=_("开户银行"), max_length=200)
+    bank_account = CleanCharField(label=_("银行账号"), max_length=40)
     username = forms.CharField(
         label=_("登录用户名"),
         max_length=150,
@@ -141,7 +146,7 @@ class InviteForm(SetPasswordMixin, forms.Form):
     username = forms.CharField(
         label=_("登录用户名"), max_length=150, validators=[UnicodeUsernameValidator()]
     )
-    display_name = forms.CharField(label=_("姓名"), max_length=100)
+    display_name = CleanCharField(label=_("姓名"), max_length=100)
     email = forms.EmailField(label=_("电子邮箱"), max_length=254)
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("初始密码"), label2=_("确认初始密码")
@@ -162,13 +167,54 @@ class InviteForm(SetPasswordMixin, forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("撤回原因（选填）"), required=False, max_length=2000, widget=forms.Textarea
+    reason = CleanCharField(
+        label=_("撤回原因（选填）"),
+        required=False,
+        multiline=True,
+        max_length=2000,
+        widget=forms.Textarea,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["reason"].widget.attrs["rows"] = 3
+        _style(self)
+
+
+PASSWORD_SAME_AS_OLD = _("新密码不能与当前密码相同。")
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """修改密码: Django's form, styled; the new password must differ from the current one.
+
+    A colleague's initial password is known to whoever chose it: keeping it is not choosing one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        new = cleaned.get("new_password1")
+        if new and self.user.check_password(new):
+            self.add_error("new_password1", PASSWORD_SAME_AS_OLD)
+        return cleaned
+
+
+class StyledPasswordResetForm(PasswordResetForm):
+    """找回密码: the email address an account was registered with."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class StyledSetPasswordForm(SetPasswordForm):
+    """The new password, from a reset link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         _style(self)
 
 
@@ -190,7 +236,7 @@ class ApplicationForm(forms.Form):
     fact, required evidence not yet uploaded, and the declaration required.
     """
 
-    project_name = forms.CharField(
+    project_name = CleanCharField(
         label=_("项目/成果名称"),
         max_length=200,
         help_text=_("获奖项目、入选数据集、平台或试点的名称，与证明材料一致。"),
@@ -200,8 +246,12 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text=_("获奖、入选、取得证书、签订合同或入表的日期。"),
     )
-    description = forms.CharField(
-        label=_("项目简介"), required=False, max_length=5000, widget=forms.Textarea
+    description = CleanCharField(
+        label=_("项目简介"),
+        required=False,
+        multiline=True,
+        max_length=5000,
+        widget=forms.Textarea,
     )
 
     def __init__(
@@ -275,7 +325,7 @@ class ApplicationForm(forms.Form):
             )
         if kind == "date":
             return PastDateField(label=label, required=False)
-        return forms.CharField(label=label, required=False, max_length=500)
+        return CleanCharField(label=label, required=False, max_length=500)
 
     def _require_for_submit(self, version: RulesVersion, uploaded_kinds: frozenset[str]) -> None:
         self.fields["event_date"].required = True

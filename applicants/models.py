@@ -47,6 +47,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Set when a colleague created the account with a password they know; cleared once the user
+    # chooses their own (until then every page leads to the password change).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -269,13 +272,19 @@ class AuditHead(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one user about a case (also sent by email)."""
+    """A message to one user about a case (also sent by email).
+
+    `code` and `params` let the page word it in the reader's language (applicants.notices);
+    `message` keeps the Chinese text as written, for rows older than codes and for search.
+    """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
     message = models.TextField(_("内容"))
+    code = models.CharField(_("消息类型"), max_length=40, blank=True)
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

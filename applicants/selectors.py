@@ -2,16 +2,30 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 import rules
 from applicants import policy
 from applicants.errors import (
     CREDIT_CODE_OTHER_JURISDICTION,
     CREDIT_CODE_OUTSIDE_CITY,
+    ITEM_ONLY_FOR_APPLICANT_TYPES,
+    ITEM_ONLY_FOR_JURISDICTIONS,
     SUBMIT_DECLARATION_REQUIRED,
     SUBMIT_EVIDENCE_REQUIRED,
     SUBMIT_FIELD_REQUIRED,
@@ -29,6 +43,7 @@ from applicants.models import (
 from applicants.roles import Role
 from applicants.text import names_similar
 from applicants.workflow import GRANTED_STATES
+from rules import ItemRule
 
 
 def enterprise_for_user(*, user: User) -> Enterprise | None:
@@ -58,10 +73,16 @@ def cases_visible_to(user: User) -> QuerySet[Application]:
     return cases.none()
 
 
-def case_get_for(user: User, application_id: int) -> Application:
-    """The case if `user` may see it, else 404 (never reveal that another's case exists)."""
+def case_get_for(user: User, application_id: int, *, with_award: bool = False) -> Application:
+    """The case if `user` may see it, else 404 (never reveal that another's case exists).
+
+    `with_award` reads the case's award (the reverse relation awards defines) in the same query.
+    """
+    cases = cases_visible_to(user).select_related("enterprise")
+    if with_award:
+        cases = cases.select_related("award")
     try:
-        return cases_visible_to(user).select_related("enterprise").get(pk=application_id)
+        return cases.get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -76,10 +97,36 @@ class ItemEntry:
     max_amount: str
     first_time: bool
     blocked: bool  # a first_* item already granted to this enterprise
+    # Whether the rules admit the enterprise's applicant type and jurisdiction; if not, why.
+    admitted: bool = True
+    not_admitted_reason: str = ""
+
+
+def item_not_admitted_reason(rule: ItemRule, *, applicant_type: str, jurisdiction: str) -> str:
+    """Why the rules will find an enterprise ineligible for an item whatever it types, or "".
+
+    E.g. "仅限数据交易运营机构申报": the item admits other applicant types only. The enterprise
+    may still file (officials decide), so this is advice, never a refusal.
+    """
+    version = policy.version_in_force()
+    separator = pgettext("list separator", "、")
+    if applicant_type not in rule.applicant_types:
+        lang = policy.rules_lang()
+        # In the rules' order, which is the clause's (市属企事业单位、数据企业、数据交易运营机构).
+        admitted = [version.applicant_type(code).label(lang) for code in rule.applicant_types]
+        return str(ITEM_ONLY_FOR_APPLICANT_TYPES % {"types": separator.join(admitted)})
+    if jurisdiction not in rule.jurisdictions:
+        names = [policy.jurisdiction_name(code) for code in rule.jurisdictions]
+        return str(ITEM_ONLY_FOR_JURISDICTIONS % {"places": separator.join(names)})
+    return ""
 
 
 def enterprise_dashboard_panels(*, user: User) -> dict[str, object]:
-    """The enterprise's cases by state, its latest cases, and the items it may apply for."""
+    """The enterprise's cases by state, its latest cases, and the items it may apply for.
+
+    `items` lists every item of the rules version; those whose rules do not admit the
+    enterprise carry the reason (`admitted` False), and `admitted_items` / `other_items` split them.
+    """
     cases = cases_visible_to(user)
     counts = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
     version = policy.version_in_force()
@@ -87,12 +134,20 @@ def enterprise_dashboard_panels(*, user: User) -> dict[str, object]:
     granted = set(
         cases.filter(status__in=GRANTED_STATES, item__in=first_items).values_list("item", flat=True)
     )
+    enterprise = enterprise_for_user(user=user)
     lang = policy.rules_lang()
-    return {
-        "case_counts": [(Status(key).label, counts[key]) for key in Status.values if key in counts],
-        "case_total": sum(counts.values()),
-        "recent_applications": list(cases.order_by("-updated_at", "-id")[:10]),
-        "items": [
+    items = []
+    for rule in version.items.values():
+        reason = (
+            item_not_admitted_reason(
+                rule,
+                applicant_type=enterprise.applicant_type,
+                jurisdiction=enterprise.jurisdiction,
+            )
+            if enterprise is not None
+            else ""
+        )
+        items.append(
             ItemEntry(
                 code=rule.code,
                 title=rule.title(lang),
@@ -100,20 +155,40 @@ def enterprise_dashboard_panels(*, user: User) -> dict[str, object]:
                 max_amount=f"{rule.max_amount:.2f}",
                 first_time=rule.first_time,
                 blocked=rule.code in granted,
+                admitted=not reason,
+                not_admitted_reason=reason,
             )
-            for rule in version.items.values()
-        ],
+        )
+    return {
+        "case_counts": [(Status(key).label, counts[key]) for key in Status.values if key in counts],
+        "case_total": sum(counts.values()),
+        "recent_applications": list(applications_for_list(user)[:10]),
+        "items": items,
+        "admitted_items": [entry for entry in items if entry.admitted],
+        "other_items": [entry for entry in items if not entry.admitted],
     }
 
 
 def applications_for_list(user: User) -> QuerySet[Application]:
-    """The cases `user` sees in a list, newest activity first (no related rows are read)."""
-    return cases_visible_to(user).order_by("-updated_at", "-id")
+    """The cases `user` sees in a list, newest activity first (no related rows are read).
+
+    Each carries `amount_now` and `amount_approved`: once granted, the approved amount (the
+    award's, joined in the same query), before that the expected one.
+    """
+    granted = Q(status__in=GRANTED_STATES, award__isnull=False)
+    return (
+        cases_visible_to(user)
+        .annotate(
+            amount_approved=Case(When(granted, then=Value(True)), default=Value(False)),
+            amount_now=Case(When(granted, then=F("award__amount")), default=F("expected_amount")),
+        )
+        .order_by("-updated_at", "-id")
+    )
 
 
 def application_detail_for(user: User, application_id: int) -> Application:
-    """The case (404 unless visible) with its evidence, revisions and timeline fetched up front."""
-    application = case_get_for(user, application_id)
+    """The case (404 unless visible) with its award, evidence, revisions and timeline up front."""
+    application = case_get_for(user, application_id, with_award=True)
     prefetch_related_objects(
         [application],
         Prefetch(
@@ -127,6 +202,57 @@ def application_detail_for(user: User, application_id: int) -> Application:
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("id")),
     )
     return application
+
+
+@dataclass(frozen=True)
+class GrantedMoney:
+    """The money of an approved case as its enterprise reads it: the decision, not the estimate."""
+
+    amount: Decimal  # approved (核定)
+    computed_amount: Decimal  # what the rules gave at approval (规则计算)
+    adjusted: bool  # the approved amount differs from the rules' (or was adjusted by hand)
+    adjust_reason: str
+    announcement_starts_on: date | None
+    announcement_ends_on: date | None
+    pay_year: int | None
+    paid_on: date | None
+    payment_reference: str
+
+
+def granted_money(application: Application) -> GrantedMoney | None:
+    """The approved award of a case in `GRANTED_STATES`, else None (then the estimate stands).
+
+    Reads the award loaded with the case (`case_get_for(..., with_award=True)`): no query. An
+    award kept while an objection sends the case back to review is not shown as granted.
+    """
+    if application.status not in GRANTED_STATES:
+        return None
+    award = getattr(application, "award", None)  # a missing reverse one-to-one raises
+    if award is None:
+        return None
+    scheduled = application.status in {Status.SCHEDULED, Status.PAID}
+    return GrantedMoney(
+        amount=award.amount,
+        computed_amount=award.computed_amount,
+        adjusted=award.overridden or award.amount != award.computed_amount,
+        adjust_reason=award.override_reason,
+        announcement_starts_on=award.announcement_starts_on,
+        announcement_ends_on=award.announcement_ends_on,
+        pay_year=award.pay_year if scheduled else None,
+        paid_on=award.paid_at if application.status == Status.PAID else None,
+        payment_reference=award.payment_reference if application.status == Status.PAID else "",
+    )
+
+
+def latest_return_event(application: Application) -> CaseEvent | None:
+    """The audit entry of the return for 补正 that the case now answers, if it is returned.
+
+    Reads the events prefetched by `application_detail_for`: no query.
+    """
+    if application.status != Status.RETURNED:
+        return None
+    returns = [e for e in application.events.all() if e.to_status == Status.RETURNED]
+    return returns[-1] if returns else None
 
 
 def evidence_latest_by_kind(application: Application) -> dict[str, list[EvidenceFile]]:
@@ -155,6 +281,31 @@ def first_time_already_granted(*, enterprise_id: int, item: str) -> bool:
     return Application.objects.filter(
         enterprise_id=enterprise_id, item=item, status__in=GRANTED_STATES
     ).exists()
+
+
+# A first-time item is taken by another case of it that is in review, returned for 补正 or
+# granted; a draft, a withdrawn or a rejected case takes nothing.
+FIRST_TIME_TAKEN_STATES = frozenset(Status.values) - {
+    Status.DRAFT,
+    Status.WITHDRAWN,
+    Status.REJECTED,
+}
+
+
+def first_time_other_case(
+    *, enterprise_id: int, item: str, exclude_id: int | None = None
+) -> Application | None:
+    """Another case of this first-time item (首次) of the enterprise that is pending or granted.
+
+    A granted one is named first, then the earliest filed. `exclude_id` is the case at hand.
+    """
+    others = Application.objects.filter(
+        enterprise_id=enterprise_id, item=item, status__in=FIRST_TIME_TAKEN_STATES
+    )
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    granted_first = Case(When(status__in=GRANTED_STATES, then=Value(0)), default=Value(1))
+    return others.order_by(granted_first, "submitted_at", "id").first()
 
 
 def application_quote_facts(

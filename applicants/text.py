@@ -23,6 +23,8 @@ _BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 # Control characters other than tab and newline (a carriage return is folded into newline first).
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES_RE = re.compile(r"[^\S\n]+")
+# The length of Application.project_key, where the key of a project name is stored.
+ACHIEVEMENT_KEY_MAX_LENGTH = 200
 
 
 def strip_invisible(value: str) -> str:
@@ -57,7 +59,9 @@ def achievement_key(name: object) -> str:
     "ＡＢＣ 平台" and "abc平台\u200b" compare by what a person reads.
     """
     text = unicodedata.normalize("NFKC", strip_invisible(str(name or ""))).casefold()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in {"P", "Z", "C"})
+    key = "".join(ch for ch in text if unicodedata.category(ch)[0] not in {"P", "Z", "C"})
+    # NFKC may lengthen a name ("㍿" is four characters): the key must fit its column.
+    return key[:ACHIEVEMENT_KEY_MAX_LENGTH]
 
 
 def names_similar(a: str, b: str, *, threshold: float = 0.8) -> bool:

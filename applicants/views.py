@@ -9,9 +9,12 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -23,15 +26,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants import policy
 from applicants.downloads import evidence_response
-from applicants.errors import APPLICATION_LOCKED, FIRST_TIME_ALREADY_GRANTED, ServiceError
+from applicants.errors import (
+    APPLICATION_LOCKED,
+    FIRST_TIME_ALREADY_GRANTED,
+    ITEM_NOT_ADMITTED_WARNING,
+    REGISTERED_WITH_DIVISION_WARNING,
+    ServiceError,
+)
 from applicants.forms import (
     EVIDENCE_PREFIX,
     ApplicationForm,
     InviteForm,
+    OwnPasswordChangeForm,
     RegistrationForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
     WithdrawForm,
     service_error_to_form,
 )
+from applicants.history import HistoryEntry, case_history
 from applicants.models import Application, Enterprise, Status, User
 from applicants.roles import Role
 from applicants.selectors import (
@@ -39,12 +52,18 @@ from applicants.selectors import (
     application_quote,
     applications_for_list,
     case_get_for,
+    credit_code_division_warning,
     enterprise_members,
     evidence_get_for,
     evidence_latest_by_kind,
     first_time_already_granted,
+    first_time_other_case,
+    granted_money,
+    item_not_admitted_reason,
+    latest_return_event,
     submission_blockers,
 )
+from applicants.services.accounts import user_password_changed
 from applicants.services.applications import (
     application_create,
     application_submit,
@@ -111,8 +130,28 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("注册成功，欢迎使用信阳数据产业奖补平台。"))
+            enterprise = _own_enterprise(user)
+            warning = credit_code_division_warning(
+                credit_code=enterprise.credit_code, jurisdiction=enterprise.jurisdiction
+            )
+            if warning:
+                messages.warning(request, REGISTERED_WITH_DIVISION_WARNING % {"warning": warning})
             return redirect("home")
-    return render(request, "applicants/register.html", {"form": form})
+    return render(
+        request,
+        "applicants/register.html",
+        {"form": form, "division_warning": _division_warning(form)},
+    )
+
+
+def _division_warning(form: RegistrationForm) -> str:
+    """The credit code's division against the chosen jurisdiction, once both are valid."""
+    cleaned = getattr(form, "cleaned_data", {})
+    if not cleaned.get("credit_code") or not cleaned.get("jurisdiction"):
+        return ""
+    return credit_code_division_warning(
+        credit_code=cleaned["credit_code"], jurisdiction=cleaned["jurisdiction"]
+    )
 
 
 @enterprise_required
@@ -135,7 +174,10 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已为 %(name)s 创建账号“%(username)s”，请将初始密码告知本人。")
+                _(
+                    "已为 %(name)s 创建账号“%(username)s”，请将初始密码告知本人；"
+                    "本人首次登录时须设置自己的密码。"
+                )
                 % {"name": colleague.display_name, "username": colleague.username},
             )
             return redirect("applicants:members")
@@ -149,6 +191,54 @@ def members(request: HttpRequest) -> HttpResponse:
             "members": enterprise_members(enterprise_id=enterprise.pk),
         },
     )
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码 (from the user menu); the first one of a colleague's account lifts the redirect."""
+
+    form_class = OwnPasswordChangeForm
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """找回密码: a link valid for PASSWORD_RESET_TIMEOUT seconds, sent to the account's email.
+
+    The same page follows whether or not the address is known, so nobody learns who has one.
+    """
+
+    form_class = StyledPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "reset_minutes": _reset_minutes()}
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"reset_minutes": _reset_minutes()}
+        return super().form_valid(form)
+
+
+def _reset_minutes() -> int:
+    """How long a reset link lives, in whole minutes (as the page and the email say it)."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password, from the emailed link; a user who had to change theirs now has."""
+
+    form_class = StyledSetPasswordForm
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response
 
 
 # --- applications -----------------------------------------------------------------------------
@@ -205,6 +295,17 @@ def _form_page(
     quote: dict[str, object],
 ) -> HttpResponse:
     by_kind = evidence_latest_by_kind(application) if application else {}
+    # 首次: another case of the item pending or granted; this one could not be submitted.
+    user: User = request.user  # type: ignore[assignment]
+    first_time_other = (
+        first_time_other_case(
+            enterprise_id=user.enterprise_id or 0,
+            item=rule.code,
+            exclude_id=application.pk if application else None,
+        )
+        if rule.first_time
+        else None
+    )
     return render(
         request,
         "applicants/application_form.html",
@@ -217,9 +318,28 @@ def _form_page(
                 for name in form.evidence_names
             ],
             "declaration_text": policy.DECLARATION_TEXT,
+            "first_time_other": first_time_other,
             **quote,
         },
     )
+
+
+def _warn_if_not_admitted(request: HttpRequest, *, rule: ItemRule, enterprise: Enterprise) -> None:
+    """Say up front when the rules will not admit this enterprise (it may still file)."""
+    reason = item_not_admitted_reason(
+        rule, applicant_type=enterprise.applicant_type, jurisdiction=enterprise.jurisdiction
+    )
+    if reason:
+        lang = policy.rules_lang()
+        messages.warning(
+            request,
+            ITEM_NOT_ADMITTED_WARNING
+            % {
+                "applicant_type": policy.applicant_type_label(enterprise.applicant_type),
+                "item": rule.title(lang),
+                "reason": reason,
+            },
+        )
 
 
 @enterprise_required
@@ -255,6 +375,7 @@ def application_new(request: HttpRequest, item: str) -> HttpResponse:
         else:
             return _after_save(request, application, action)
     quote = _quote_context(item=rule.code, event_date=None, facts={}, enterprise=enterprise)
+    _warn_if_not_admitted(request, rule=rule, enterprise=enterprise)
     return _form_page(request, form=form, rule=rule, application=None, quote=quote)
 
 
@@ -300,6 +421,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         facts=application.facts,
         enterprise=application.enterprise,
     )
+    _warn_if_not_admitted(request, rule=rule, enterprise=application.enterprise)
     return _form_page(request, form=form, rule=rule, application=application, quote=quote)
 
 
@@ -384,6 +506,31 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _return_notice(application: Application, *, show_official_names: bool) -> HistoryEntry | None:
+    """The return for 补正 the case now answers, worded like its history: who, when, why."""
+    event = latest_return_event(application)
+    if event is None:
+        return None
+    return case_history([event], application=application, show_official_names=show_official_names)[
+        0
+    ]
+
+
+# The 审批表 reaches the enterprise once the award is public (公示); receipts at once.
+_SHEET_PUBLIC_STATES = frozenset({"announced", "confirmed", "scheduled", "paid"})
+
+
+def _case_documents(application: Application, *, for_enterprise: bool) -> list[object]:
+    """The case's current documents (awards renders them; read here by the reverse relation)."""
+    documents = application.documents.filter(  # type: ignore[attr-defined]
+        superseded_by__isnull=True, voided_at__isnull=True
+    ).order_by("kind", "-created_at")
+    if not for_enterprise:
+        return list(documents)
+    public = application.status in _SHEET_PUBLIC_STATES
+    return [d for d in documents if d.kind == "receipt" or (d.kind == "approval" and public)]
+
+
 @login_required
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -405,6 +552,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": list(application.revisions.all()),
         "can_edit": is_owner and application.status in EDITABLE_STATES,
         "can_withdraw": is_owner and "withdraw" in actions,
+        "money": granted_money(application),
+        "return_notice": _return_notice(application, show_official_names=user.is_official),
+        "documents": _case_documents(application, for_enterprise=is_owner),
     }
     if application.status in EDITABLE_STATES:
         context.update(

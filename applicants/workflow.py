@@ -83,9 +83,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
     ),
     _t("approve", _("批准奖励"), {S.REVIEWED}, S.APPROVED, CITY, bulk=True),
-    _t("announce", _("发布公示"), {S.APPROVED}, S.ANNOUNCED, CITY),
+    # Announced together (the 公示 is published as a list) for ANNOUNCEMENT_DAYS days.
+    _t("announce", _("发布公示"), {S.APPROVED}, S.ANNOUNCED, CITY, bulk=True),
     _t("object", _("公示异议，退回复审"), {S.ANNOUNCED}, S.REVIEWED, {SYSTEM}, needs_reason=True),
-    _t("confirm", _("公示期满确认"), {S.ANNOUNCED}, S.CONFIRMED, CITY),
+    # In bulk, a case whose period has not ended is refused on its own; the others go through.
+    _t("confirm", _("公示期满确认"), {S.ANNOUNCED}, S.CONFIRMED, CITY, bulk=True),
     # Pay years come from the allocation over the budget and the quota, never from a hand choice:
     # finance sets budgets and starts the planning job (awards.services.payouts).
     _t("schedule", _("安排兑付年度"), {S.CONFIRMED}, S.SCHEDULED, {SYSTEM}),

@@ -1,11 +1,12 @@
 """The review API: the queue, a case, and taking an action on it. Thin: input serializer, one
 service, output serializer; a ServiceError becomes 400/403/409 with its message."""
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,9 +17,11 @@ from applicants import policy
 from applicants.errors import ServiceError
 from applicants.models import Application, User
 from applicants.roles import OFFICIAL_ROLES
+from applicants.serializer_fields import CleanCharField
 from applicants.workflow import BY_ACTION
 from awards import selectors
 from awards.filters import ReviewQueueFilter
+from awards.models import Award
 from awards.services.decisions import case_decide
 
 
@@ -38,7 +41,15 @@ class CaseListSerializer(serializers.ModelSerializer):
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     item_title = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    # The approved amount once there is one, else the expected amount (none before submission).
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    # Beside the approved amount: what the rules computed, and whether the city adjusted it.
+    computed_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    overridden = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Application
@@ -55,6 +66,8 @@ class CaseListSerializer(serializers.ModelSerializer):
             "status_label",
             "submitted_at",
             "amount",
+            "computed_amount",
+            "overridden",
             "possible_duplicate_of",
         ]
         read_only_fields = fields
@@ -63,7 +76,55 @@ class CaseListSerializer(serializers.ModelSerializer):
         return policy.item_title(case.item)
 
 
+def _money(value: Decimal | None) -> str | None:
+    return f"{value:.2f}" if value is not None else None
+
+
+def _nullable_money() -> serializers.DecimalField:
+    # A new instance each time: a DRF field is bound to one name of one serializer.
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+
+
+class CaseAmountSerializer(serializers.Serializer):
+    """The case page's amount card: a live quote before the case is granted, the award after.
+
+    `overridden` and `override_reason` are the award's only when the card shows it (not live):
+    a live quote is the rules' own amount.
+    """
+
+    live = serializers.BooleanField()
+    amount = _nullable_money()
+    computed_amount = _nullable_money()
+    overridden = serializers.BooleanField()
+    override_reason = serializers.CharField()
+    eligible = serializers.BooleanField()
+    rules_version = serializers.CharField()
+    trace = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    reasons = serializers.ListField(child=serializers.CharField())
+    # Named as in the body; DRF takes declared fields out of the class, so `errors` stays usable.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+    quota_exempt = serializers.BooleanField()
+    exempt_reason = serializers.CharField()
+    announcement_starts_on = serializers.DateField(allow_null=True)
+    announcement_ends_on = serializers.DateField(allow_null=True)
+    pay_year = serializers.IntegerField(allow_null=True)
+    paid_at = serializers.DateField(allow_null=True)
+
+
 class CaseDetailSerializer(CaseListSerializer):
+    """One case. `amount`, `computed_amount`, `overridden` and `override_reason` are the decision
+    on record, read as the queue reads them: the award's once approved, else the expected amount
+    (computed = expected, not overridden)."""
+
+    # Read from the case's award here: the detail is not the annotated queue queryset.
+    amount = serializers.SerializerMethodField()  # type: ignore[assignment]
+    computed_amount = serializers.SerializerMethodField()  # type: ignore[assignment]
+    overridden = serializers.SerializerMethodField()  # type: ignore[assignment]
+    override_reason = serializers.SerializerMethodField()
     facts = serializers.JSONField(read_only=True)
     event_date = serializers.DateField(read_only=True)
     award = serializers.SerializerMethodField()
@@ -74,6 +135,7 @@ class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = [
             *CaseListSerializer.Meta.fields,
+            "override_reason",
             "event_date",
             "facts",
             "award",
@@ -83,20 +145,44 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
         read_only_fields = fields
 
+    @staticmethod
+    def _award(case: Application) -> Award | None:
+        return getattr(case, "award", None)
+
+    @extend_schema_field(_nullable_money())
+    def get_amount(self, case: Application) -> str | None:
+        award = self._award(case)
+        return _money(award.amount if award else case.expected_amount)
+
+    @extend_schema_field(_nullable_money())
+    def get_computed_amount(self, case: Application) -> str | None:
+        award = self._award(case)
+        return _money(award.computed_amount if award else case.expected_amount)
+
+    def get_overridden(self, case: Application) -> bool:
+        award = self._award(case)
+        return bool(award and award.overridden)
+
+    def get_override_reason(self, case: Application) -> str:
+        award = self._award(case)
+        return award.override_reason if award and award.overridden else ""
+
+    @extend_schema_field(CaseAmountSerializer)
     def get_award(self, case: Application) -> dict[str, Any]:
         amount = self.context["detail"].amount
         award = amount.award
+        shown = award if award is not None and not amount.live else None
         return {
             "live": amount.live,
-            "amount": f"{amount.amount:.2f}" if amount.amount is not None else None,
+            "amount": _money(amount.amount),
             "eligible": amount.eligible,
             "rules_version": amount.rules_version,
             "trace": amount.trace,
             "reasons": amount.reasons,
             "errors": amount.errors,
-            "computed_amount": f"{award.computed_amount:.2f}" if award else None,
-            "overridden": award.overridden if award else False,
-            "override_reason": award.override_reason if award else "",
+            "computed_amount": _money(amount.computed_amount),
+            "overridden": bool(shown and shown.overridden),
+            "override_reason": shown.override_reason if shown else "",
             "quota_exempt": award.quota_exempt if award else False,
             "exempt_reason": award.exempt_reason if award else "",
             "announcement_starts_on": award.announcement_starts_on if award else None,
@@ -126,6 +212,9 @@ class CaseDetailSerializer(CaseListSerializer):
                 "at": row.event.created_at,
                 "action": row.event.action,
                 "label": row.label,
+                # The sentence the case page shows (办理记录), in the request's language.
+                "text": row.sentence,
+                "actor_text": str(row.actor),
                 "actor": str(row.event.actor) if row.event.actor else None,
                 "actor_role": row.event.actor_role,
                 "from_status": row.event.from_status,
@@ -145,21 +234,21 @@ class CaseDetailSerializer(CaseListSerializer):
 
 class TransitionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(BY_ACTION))
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = CleanCharField(
+        multiline=True, required=False, allow_blank=True, max_length=2000, default=""
+    )
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
-    override_reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, default=""
+    override_reason = CleanCharField(
+        multiline=True, required=False, allow_blank=True, max_length=2000, default=""
     )
     # Left out: an award approved again keeps the exemption it had (none for a first approval).
     quota_exempt = serializers.BooleanField(required=False, allow_null=True, default=None)
-    exempt_reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, default=""
+    exempt_reason = CleanCharField(
+        multiline=True, required=False, allow_blank=True, max_length=2000, default=""
     )
-    payment_reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, default=""
-    )
+    payment_reference = CleanCharField(required=False, allow_blank=True, max_length=100, default="")
     paid_at = serializers.DateField(required=False, allow_null=True, default=None)
 
 

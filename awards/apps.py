@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("奖励评审与兑付")
+
+    def ready(self) -> None:
+        from awards.documents import checks, receivers  # noqa: F401 (checks register on import)
+
+        receivers.connect()

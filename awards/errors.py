@@ -9,6 +9,12 @@ FACTS_INVALID = _("申报要素有误，无法按规则计算金额：%(errors)s
 OVERRIDE_REASON_REQUIRED = _("批准金额与规则计算金额不同，必须填写调整理由。")
 EXEMPT_REASON_REQUIRED = _("设为不占年度名额必须填写理由。")
 AMOUNT_NEGATIVE = _("金额不能为负数。")
+# An approved amount never exceeds what the policy allows the case (rules.Ceiling).
+AMOUNT_OVER_CEILING = _("批准金额不能超过按政策本案最高可奖励的 %(max)s 元（%(clause)s）。")
+AMOUNT_OVER_CEILING_AFTER_PRIOR = _(
+    "批准金额不能超过按政策本案最高可奖励的 %(max)s 元：%(clause)s 最高 %(limit)s 元，"
+    "同一成果已获奖励 %(prior)s 元，按从优、就高、不重复原则（%(top_up_clause)s）只能补差。"
+)
 OVERRIDE_NOT_NOW = _("只能在批准后、发布公示前调整批准金额。")
 EXEMPT_NOT_NOW = _("只能在批准后、兑付前调整是否占用年度名额。")
 NO_AWARD = _("该申报尚无奖励决定。")
@@ -18,7 +24,9 @@ TOO_MANY_OBJECTIONS = _("提交过于频繁，请一小时后再试。")
 PAYMENT_REFERENCE_REQUIRED = _("请填写支付凭证号。")
 PAYMENT_DATE_IN_FUTURE = _("兑付日期不能晚于今天。")
 PAYMENT_BEFORE_APPROVAL = _("兑付日期不能早于批准日期。")
+PAYMENT_BEFORE_PAY_YEAR = _("该奖励安排在 %(year)s 年度兑付，兑付日期不能早于 %(year)s 年1月1日。")
 BUDGET_YEAR_INVALID = _("年度应在 2020 至 2100 之间。")
+AMOUNT_TOO_LARGE = _("金额不能超过 %(max)s 元。")
 ALLOCATION_INPUT_INVALID = _("兑付安排的输入有误：%(errors)s")
 
 # The payout plan as it is now (payments, budgets, exemptions).

@@ -1,13 +1,20 @@
 """The review queue's filters, shared by the pages and the API (django-filter)."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from applicants import policy
 from applicants.models import Application, Status
-from awards.selectors import pending_states_for
+from awards.selectors import (
+    filter_jurisdiction_choices_for,
+    pending_states_for,
+    visible_states_for,
+)
 
 QUEUE_PENDING = "pending"
 QUEUE_ALL = "all"
@@ -18,10 +25,23 @@ def _item_choices() -> list[tuple[str, str]]:
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sort by the chosen column, then by id, so pages never overlap or skip a case."""
+    """Sort by the chosen column, then by id, so pages never overlap or skip a case.
+
+    Empty, unknown and repeated keys (`?sort=,` or `amount,-amount`) are skipped: the first
+    mention of a column decides its direction.
+    """
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:  # type: ignore[override]
-        ordering = [self.get_ordering_value(param) for param in value or []]
+        ordering: list[str] = []
+        columns: set[str] = set()
+        for param in value or []:
+            if param in EMPTY_VALUES:
+                continue
+            column = param[1:] if param.startswith("-") else param
+            if column not in self.param_map or column in columns:
+                continue
+            columns.add(column)
+            ordering.append(self.get_ordering_value(param))
         if not ordering:
             ordering = ["submitted_at"]
         tiebreak = "-id" if ordering[-1].startswith("-") else "id"
@@ -38,10 +58,9 @@ class ReviewQueueFilter(django_filters.FilterSet):
         empty_label=None,
     )
     item = django_filters.ChoiceFilter(label=_("奖励事项"), choices=_item_choices)
+    # Both choice lists are narrowed to what the official can see (get_form_class).
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
-    jurisdiction = django_filters.ChoiceFilter(
-        label=_("所属县区"), choices=policy.jurisdiction_choices
-    )
+    jurisdiction = django_filters.ChoiceFilter(label=_("所属县区"), choices=())
     submitted_from = django_filters.DateFilter(
         label=_("提交日期自"),
         field_name="submitted_at",
@@ -78,6 +97,29 @@ class ReviewQueueFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields: list[str] = []
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The filters' form with the status and jurisdiction choices of this official.
+
+        Offered (and accepted) is only what the official can see: a county reviewer its own
+        jurisdiction, nobody a draft. A value outside them is a field error (400 in the API).
+        The fields are copied: the filters' own are shared by every request.
+        """
+        form_class = super().get_form_class()
+        user = getattr(self.request, "user", None)
+        states = set(visible_states_for(user))
+        status = copy.deepcopy(form_class.base_fields["status"])
+        status.choices = [(key, label) for key, label in Status.choices if key in states]
+        jurisdictions = filter_jurisdiction_choices_for(user)
+        jurisdiction = copy.deepcopy(form_class.base_fields["jurisdiction"])
+        if len(jurisdictions) == 1:
+            jurisdiction.empty_label = None  # type: ignore[attr-defined]
+        jurisdiction.choices = jurisdictions  # type: ignore[attr-defined]
+        return type(
+            form_class.__name__,
+            (form_class,),
+            {"status": status, "jurisdiction": jurisdiction},
+        )
 
     def filter_queue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value != QUEUE_PENDING or self.request is None:

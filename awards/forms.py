@@ -1,4 +1,8 @@
-"""Input forms of awards: they validate and clean, the services decide."""
+"""Input forms of awards: they validate and clean, the services decide.
+
+Money is typed as people type it ("350,000", "３５００００", "350，000.00": `MoneyField`, a text
+box, so the server's message is what shows); free text goes through `CleanCharField`.
+"""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -6,10 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applicants.fields import CleanCharField, MoneyField
 from applicants.workflow import Transition
 
 MAX_REASON = 2000
-ZERO = Decimal("0.00")
+# What a money column of awards holds (14 digits, 2 places): more is a typing error.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -21,29 +27,36 @@ class DecisionForm(forms.Form):
     that only some actions read (amount for approve, payment details for pay)."""
 
     action = forms.ChoiceField(label=_("操作"), choices=())
-    reason = forms.CharField(
-        label=_("理由 / 意见"), required=False, max_length=MAX_REASON, widget=_textarea()
-    )
-    amount = forms.DecimalField(
-        label=_("批准金额（元，留空按规则计算）"),
+    reason = CleanCharField(
+        label=_("理由 / 意见"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
-        min_value=ZERO,
-        widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
+        multiline=True,
+        max_length=MAX_REASON,
+        widget=_textarea(),
     )
-    override_reason = forms.CharField(
-        label=_("调整金额理由"), required=False, max_length=MAX_REASON, widget=_textarea(2)
+    amount = MoneyField(
+        label=_("批准金额（元，留空按规则计算）"), required=False, max_value=MAX_AMOUNT
+    )
+    override_reason = CleanCharField(
+        label=_("调整金额理由"),
+        required=False,
+        multiline=True,
+        max_length=MAX_REASON,
+        widget=_textarea(2),
     )
     quota_exempt = forms.BooleanField(
         label=_("不占年度名额（每年每项原则上不超过5项）"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    exempt_reason = forms.CharField(
-        label=_("不占名额理由"), required=False, max_length=MAX_REASON, widget=_textarea(2)
+    exempt_reason = CleanCharField(
+        label=_("不占名额理由"),
+        required=False,
+        multiline=True,
+        max_length=MAX_REASON,
+        widget=_textarea(2),
     )
-    payment_reference = forms.CharField(
+    payment_reference = CleanCharField(
         label=_("支付凭证号"),
         required=False,
         max_length=100,
@@ -98,14 +111,10 @@ class BulkDecisionForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("批准金额（元）"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=ZERO,
-        widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
+    amount = MoneyField(label=_("批准金额（元）"), max_value=MAX_AMOUNT)
+    reason = CleanCharField(
+        label=_("调整理由"), multiline=True, max_length=MAX_REASON, widget=_textarea(2)
     )
-    reason = forms.CharField(label=_("调整理由"), max_length=MAX_REASON, widget=_textarea(2))
 
 
 class ExemptForm(forms.Form):
@@ -114,38 +123,50 @@ class ExemptForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    reason = forms.CharField(label=_("理由"), max_length=MAX_REASON, widget=_textarea(2))
+    reason = CleanCharField(
+        label=_("理由"), multiline=True, max_length=MAX_REASON, widget=_textarea(2)
+    )
+
+
+class RepriceForm(forms.Form):
+    """The city's decision on a flagged new price: take it, or keep the approved amount."""
+
+    accept = forms.TypedChoiceField(
+        choices=[("1", _("采用重新计算的金额")), ("0", _("维持批准金额"))],
+        coerce=lambda value: value == "1",
+    )
+    reason = CleanCharField(
+        label=_("说明"), required=False, multiline=True, max_length=MAX_REASON, widget=_textarea(2)
+    )
 
 
 class BudgetForm(forms.Form):
+    # A text box, not type=number: the browser must not swap the server's message for its own.
     year = forms.IntegerField(
         label=_("年度"),
         min_value=2020,
         max_value=2100,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
+        ),
     )
-    amount = forms.DecimalField(
-        label=_("预算金额（元）"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=ZERO,
-        widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
-    )
+    amount = MoneyField(label=_("预算金额（元）"), max_value=MAX_AMOUNT)
 
 
 class ObjectionForm(forms.Form):
     """A public objection: short, plain text; the portal stores it and tells the city."""
 
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    contact = forms.CharField(
+    contact = CleanCharField(
         label=_("联系方式（电话或邮箱）"),
         max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    text = forms.CharField(
+    text = CleanCharField(
         label=_("异议内容"),
+        multiline=True,
         min_length=10,
         max_length=MAX_REASON,
         widget=_textarea(5),

@@ -215,3 +215,19 @@ class AwardRecovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_id}: {self.amount}"
+
+
+# The documents package keeps its model beside its services; Django finds it through here.
+from awards.documents.models import Document, DocumentKind, DocumentLookup  # noqa: E402
+
+__all__ = [
+    "Award",
+    "AwardDeduction",
+    "AwardRecovery",
+    "Budget",
+    "Document",
+    "DocumentKind",
+    "DocumentLookup",
+    "Objection",
+    "PayoutPlanState",
+]

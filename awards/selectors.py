@@ -7,15 +7,16 @@ access is decided in one place. Querysets carry the `select_related` that keep q
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applicants import policy
+from applicants.history import HistoryEntry, case_history
 from applicants.models import (
     Application,
     CaseEvent,
@@ -25,10 +26,20 @@ from applicants.models import (
     User,
 )
 from applicants.roles import Role
-from applicants.selectors import case_get_for, cases_visible_to
+from applicants.selectors import (
+    case_get_for,
+    cases_visible_to,
+    credit_code_division_warning,
+    similar_applications,
+)
 from applicants.text import achievement_key
-from applicants.workflow import BY_ACTION, GRANTED_STATES, Transition, transitions_from
-from awards.models import Award, Budget, Objection
+from applicants.workflow import (
+    GRANTED_STATES,
+    TRANSITIONS,
+    Transition,
+    transitions_from,
+)
+from awards.models import Award, Objection
 from rules import Quote, RulesInputError, load_rulebook, quote
 
 # The states in which a case waits for each official role.
@@ -53,18 +64,63 @@ _MONEY = DecimalField(max_digits=14, decimal_places=2)
 def review_queue(*, user: User) -> QuerySet[Application]:
     """The cases `user` may review, with what a queue row shows, before filters and sorting.
 
-    `amount` is the approved amount once there is one, else the enterprise's expected amount.
+    `amount` is the approved amount once there is one, else the enterprise's expected amount;
+    `computed_amount` what the rules computed (the expected amount before approval), and
+    `overridden` whether the city approved a different amount.
     """
     return (
         cases_visible_to(user)
         .select_related("enterprise", "award")
-        .annotate(amount=Coalesce("award__amount", "expected_amount", output_field=_MONEY))
+        .annotate(
+            amount=Coalesce("award__amount", "expected_amount", output_field=_MONEY),
+            computed_amount=Coalesce(
+                "award__computed_amount", "expected_amount", output_field=_MONEY
+            ),
+            overridden=Coalesce("award__overridden", Value(False)),
+        )
     )
 
 
 def pending_states_for(user: User) -> tuple[str, ...]:
     """The states in which a case waits for `user`'s role."""
     return PENDING_STATES.get(user.role, ())
+
+
+# Where each official role starts to see a case (`cases_visible_to`): once filed, or once a
+# county recommended it.
+_FIRST_VISIBLE_STATE: dict[str, str] = {
+    Role.COUNTY_REVIEWER: Status.SUBMITTED,
+    Role.CITY_REVIEWER: Status.RECOMMENDED,
+    Role.FINANCE: Status.RECOMMENDED,
+    Role.ADMIN: Status.RECOMMENDED,
+}
+
+
+def visible_states_for(user: User | None) -> list[str]:
+    """The states a case can be in while `user` sees it (for filters): never a draft.
+
+    Read off the workflow table: every state reachable from where the role starts to see cases.
+    """
+    start = _FIRST_VISIBLE_STATE.get(getattr(user, "role", ""))
+    if start is None:
+        return []
+    reachable = {start}
+    frontier = [start]
+    while frontier:
+        state = frontier.pop()
+        for transition in TRANSITIONS:
+            if state in transition.sources and transition.target not in reachable:
+                reachable.add(transition.target)
+                frontier.append(transition.target)
+    return [key for key in Status.values if key in reachable]
+
+
+def filter_jurisdiction_choices_for(user: User | None) -> list[tuple[str, str]]:
+    """The jurisdictions an official may filter by: a county reviewer only its own."""
+    if getattr(user, "role", None) == Role.COUNTY_REVIEWER:
+        code = user.jurisdiction  # type: ignore[union-attr]
+        return [(code, policy.jurisdiction_name(code))]
+    return policy.jurisdiction_choices()
 
 
 # --- the amount of a case ---------------------------------------------------------------------
@@ -220,12 +276,38 @@ class FactRow:
 
 
 @dataclass(frozen=True)
-class HistoryRow:
-    event: CaseEvent
-    label: str
-    from_label: str
-    to_label: str
-    details: list[tuple[str, str]] = field(default_factory=list)
+class CaseLink:
+    """Another case named on the case page; `url` is "" when it lies outside the official's scope
+    (then neither its number nor its name is shown)."""
+
+    application: Application
+    url: str
+    status_label: str
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
+class CaseWarning:
+    """One thing the official should look at before deciding, in the page's language."""
+
+    kind: str  # duplicate, similar, first_time, credit_code_division, ineligible
+    text: str
+    cases: list[CaseLink] = field(default_factory=list)
+    hidden_cases: int = 0  # how many more exist outside the official's scope
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    """An award the same enterprise holds (granted, or sent back by an objection)."""
+
+    link: CaseLink
+    award: Award
+    item_title: str
+    # Counted against this case under 从优、就高、不重复 (`earlier_awards_for`).
+    same_achievement: bool
 
 
 @dataclass(frozen=True)
@@ -238,86 +320,52 @@ class CaseDetail:
     # A duplicate exists but lies outside this official's scope: warn without naming it.
     duplicate_hidden: bool
     earlier_awards: list[Award]
-    history: list[HistoryRow]
+    history: list[HistoryEntry]
     objections: list[Objection]
     actions: list[Transition]
     item_title: str = ""
     jurisdiction_name: str = ""
     item_titles: dict[str, str] = field(default_factory=dict)
+    warnings: list[CaseWarning] = field(default_factory=list)
+    enterprise_awards: list[AwardRow] = field(default_factory=list)
 
 
-# Audit entries that are not transitions of the table, with their labels.
-def _extra_action_labels() -> dict[str, str]:
-    return {
-        "override": _("调整批准金额"),
-        "quota_exempt": _("设为不占年度名额"),
-        "quota_exempt_revoked": _("取消不占年度名额"),
-        "reschedule": _("调整兑付年度"),
-        "budget_set": _("设置年度预算"),
-        "payouts_requested": _("发起兑付安排"),
-        "evidence_added": _("上传证明材料"),
-    }
+# Texts of the case page's warnings (tests reuse them).
+WARNING_DUPLICATE = gettext_lazy("疑似重复申报：与以下申报为同一单位的同一事项和成果")
+WARNING_DUPLICATE_HIDDEN = gettext_lazy(
+    "疑似重复申报：同一单位已就同一事项和成果另行申报，该申报尚未进入您的审核范围。"
+)
+WARNING_SIMILAR = gettext_lazy("名称相近的同类申报（可能为同一成果）")
+WARNING_FIRST_TIME = gettext_lazy(
+    "“首次”类事项：该单位已有同一事项的申报在办或已获奖励，每个单位只能获得一次"
+)
+WARNING_INELIGIBLE = gettext_lazy("按规则不符合奖励条件：%(reasons)s")
 
-
-def _data_labels() -> dict[str, str]:
-    return {
-        "amount": _("批准金额"),
-        "computed_amount": _("规则计算金额"),
-        "from_amount": _("原批准金额"),
-        "rules_version": _("规则版本"),
-        "overridden": _("已调整金额"),
-        "quota_exempt": _("不占年度名额"),
-        "announcement_days": _("公示天数"),
-        "announcement_starts_on": _("公示开始日期"),
-        "announcement_ends_on": _("公示截止日期"),
-        "pay_year": _("兑付年度"),
-        "from_pay_year": _("原兑付年度"),
-        "paid_at": _("兑付日期"),
-        "payment_reference": _("支付凭证号"),
-        "objection_id": _("异议编号"),
-        "year": _("年度"),
-        "evidence_id": _("材料编号"),
-        "kind": _("材料类型"),
-        "version": _("版本"),
-        "original_name": _("原文件名"),
-        "size": _("大小（字节）"),
-        "content_type": _("文件类型"),
-    }
-
-
-def audit_details(data: dict) -> list[tuple[str, str]]:
-    """An audit entry's data as (label, value) lines; false flags and empty values are left out."""
-    labels = _data_labels()
-    lines = []
-    for key, value in (data or {}).items():
-        if value in (None, "", False):
-            continue
-        shown = _("是") if value is True else str(value)
-        lines.append((labels.get(key, key), shown))
-    return lines
-
-
-def audit_action_label(action: str) -> str:
-    """The label of an audit entry's action key (the transition's label where there is one)."""
-    transition = BY_ACTION.get(action)
-    if transition is not None:
-        return str(transition.label)
-    return _extra_action_labels().get(action, action)
-
-
-def _status_label(key: str) -> str:
-    return str(Status(key).label) if key in Status.values else key
+# A first-time item is taken while another case of it is in review or granted (not refused,
+# withdrawn or a draft).
+_FIRST_TIME_BLOCKING = frozenset(Status.values) - {
+    Status.DRAFT,
+    Status.WITHDRAWN,
+    Status.REJECTED,
+}
 
 
 def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
-    """Everything the case page shows; 404 unless `user` may see the case."""
+    """Everything the case page shows; 404 unless `user` may see the case.
+
+    A fixed number of queries whatever the number of events, files, awards or warnings.
+    """
     application = case_get_for(user, application_id)  # type: ignore[arg-type]
     application = (
-        Application.objects.select_related("enterprise", "award", "possible_duplicate_of")
+        Application.objects.select_related(
+            "enterprise", "award", "award__approved_by", "possible_duplicate_of"
+        )
         .prefetch_related(
             Prefetch(
                 "events",
-                queryset=CaseEvent.objects.select_related("actor").order_by("id"),
+                queryset=CaseEvent.objects.select_related("actor", "actor__enterprise").order_by(
+                    "id"
+                ),
             ),
             "evidence_files",
             "objections",
@@ -336,26 +384,46 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         )
         for f in application.evidence_files.all()
     ]
-    history = [
-        HistoryRow(
-            e,
-            audit_action_label(e.action),
-            _status_label(e.from_status),
-            _status_label(e.to_status),
-            audit_details(e.data),
-        )
-        for e in application.events.all()
-    ]
+    history = case_history(application.events.all(), application=application)
     earlier = list(earlier_awards_for(application=application))
-    duplicate = application.possible_duplicate_of
-    duplicate_visible = (
-        duplicate is not None and cases_visible_to(user).filter(pk=duplicate.pk).exists()
+    # The enterprise's other filed cases, with their awards: one read for the award list and
+    # the first-time check.
+    others = list(
+        Application.objects.filter(enterprise_id=application.enterprise_id)
+        .exclude(pk=application.pk)
+        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .select_related("award")
+        .order_by("submitted_at", "id")
     )
+    similar = similar_applications(application)
+    duplicate = application.possible_duplicate_of
+    named = {c.pk for c in others} | {c.pk for c in similar}
+    if duplicate is not None:
+        named.add(duplicate.pk)
+    visible_ids = (
+        set(cases_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
+        if named
+        else set()
+    )
+    amount = case_amount(application=application)
+    earlier_ids = {a.application_id for a in earlier}
+    award_rows = [
+        AwardRow(
+            link=_case_link(other, visible_ids),
+            award=other.award,
+            item_title=policy.item_title(other.item),
+            same_achievement=other.pk in earlier_ids,
+        )
+        for other in others
+        if (other.status in GRANTED_STATES or other.pk in earlier_ids)
+        and getattr(other, "award", None) is not None
+    ]
+    duplicate_visible = duplicate is not None and duplicate.pk in visible_ids
     return CaseDetail(
         application=application,
         facts=facts,
         evidence=evidence,
-        amount=case_amount(application=application),
+        amount=amount,
         duplicate_of=duplicate if duplicate_visible else None,
         duplicate_hidden=duplicate is not None and not duplicate_visible,
         earlier_awards=earlier,
@@ -365,7 +433,64 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         item_title=policy.item_title(application.item),
         jurisdiction_name=policy.jurisdiction_name(application.jurisdiction),
         item_titles={a.application.item: policy.item_title(a.application.item) for a in earlier},
+        warnings=_case_warnings(
+            application=application,
+            duplicate=duplicate,
+            similar=similar,
+            others=others,
+            amount=amount,
+            visible_ids=visible_ids,
+        ),
+        enterprise_awards=award_rows,
     )
+
+
+def _case_link(case: Application, visible_ids: set[int]) -> CaseLink:
+    url = reverse("awards:case_detail", args=[case.pk]) if case.pk in visible_ids else ""
+    return CaseLink(application=case, url=url, status_label=str(case.get_status_display()))
+
+
+def _linked(cases: list[Application], visible_ids: set[int]) -> tuple[list[CaseLink], int]:
+    links = [_case_link(c, visible_ids) for c in cases]
+    return [link for link in links if link.visible], sum(1 for link in links if not link.visible)
+
+
+def _case_warnings(
+    *,
+    application: Application,
+    duplicate: Application | None,
+    similar: list[Application],
+    others: list[Application],
+    amount: AmountView,
+    visible_ids: set[int],
+) -> list[CaseWarning]:
+    """Every warning of the case page, most serious first; reads nothing from the database."""
+    warnings = []
+    if duplicate is not None:
+        links, _hidden = _linked([duplicate], visible_ids)
+        duplicate_text = WARNING_DUPLICATE if links else WARNING_DUPLICATE_HIDDEN
+        warnings.append(CaseWarning("duplicate", str(duplicate_text), links))
+    near = [c for c in similar if duplicate is None or c.pk != duplicate.pk]
+    if near:
+        links, hidden = _linked(near, visible_ids)
+        warnings.append(CaseWarning("similar", str(WARNING_SIMILAR), links, hidden))
+    rule = policy.item_rule(application.item)
+    if rule is not None and rule.first_time:
+        taken = [
+            c for c in others if c.item == application.item and c.status in _FIRST_TIME_BLOCKING
+        ]
+        if taken:
+            links, hidden = _linked(taken, visible_ids)
+            warnings.append(CaseWarning("first_time", str(WARNING_FIRST_TIME), links, hidden))
+    division = credit_code_division_warning(
+        credit_code=application.enterprise.credit_code, jurisdiction=application.jurisdiction
+    )
+    if division:
+        warnings.append(CaseWarning("credit_code_division", division))
+    if not amount.eligible and amount.reasons:
+        reasons = _("；").join(amount.reasons)
+        warnings.append(CaseWarning("ineligible", str(WARNING_INELIGIBLE % {"reasons": reasons})))
+    return warnings
 
 
 def _fact_value(application: Application, code: str, value: object) -> str:
@@ -392,61 +517,6 @@ def announcements_current(*, today: date | None = None) -> QuerySet[Award]:
 def announcement_get(*, application_id: int, today: date | None = None) -> Award | None:
     """The award of a case in its announcement period today, or None."""
     return announcements_current(today=today).filter(application_id=application_id).first()
-
-
-# --- payouts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class YearRow:
-    year: int
-    budget: Decimal | None
-    scheduled: Decimal
-    paid: Decimal
-    count: int
-
-
-def payout_overview() -> list[YearRow]:
-    """Per budget year: the budget, what is scheduled and what is paid (finance page)."""
-    budgets = {b.year: b.amount for b in Budget.objects.all()}
-    sums = (
-        Award.objects.filter(
-            application__status__in=(Status.SCHEDULED, Status.PAID), pay_year__isnull=False
-        )
-        .values("pay_year")
-        .annotate(
-            scheduled=Sum("amount", filter=Q(application__status=Status.SCHEDULED)),
-            paid=Sum("amount", filter=Q(application__status=Status.PAID)),
-            count=Count("id"),
-        )
-        .order_by()
-    )
-    by_year: dict[int, dict[str, Any]] = {
-        row["pay_year"]: dict(row) for row in sums if row["pay_year"] is not None
-    }
-    zero = Decimal("0.00")
-    rows = []
-    for year in sorted(set(budgets) | set(by_year)):
-        sums_of_year = by_year.get(year, {})
-        rows.append(
-            YearRow(
-                year=year,
-                budget=budgets.get(year),
-                scheduled=sums_of_year.get("scheduled") or zero,
-                paid=sums_of_year.get("paid") or zero,
-                count=sums_of_year.get("count") or 0,
-            )
-        )
-    return rows
-
-
-def payout_cases(*, user: User) -> QuerySet[Application]:
-    """Confirmed, scheduled and paid cases with their awards, in payment order."""
-    return (
-        review_queue(user=user)
-        .filter(status__in=PAYOUT_STATES)
-        .order_by("award__pay_year", "award__first_approved_at", "id")
-    )
 
 
 # --- notifications and dashboards -------------------------------------------------------------

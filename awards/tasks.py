@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from awards.services.payouts import payouts_schedule
+from awards.services.payouts import payouts_replan_if_stale, payouts_schedule
 
 
 @shared_task
@@ -16,3 +16,27 @@ def ping() -> str:
 def schedule_payouts() -> dict[str, list[int]]:
     """Plan payout years for confirmed awards; idempotent, so a redelivered run changes nothing."""
     return payouts_schedule().as_dict()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def replan_if_stale() -> dict[str, list[int]] | None:
+    """The re-plan a budget or exemption change queued; nothing if a plan ran since."""
+    report = payouts_replan_if_stale()
+    return report.as_dict() if report is not None else None
+
+
+# The documents package's tasks, registered with the worker through this module.
+from awards.documents.tasks import (  # noqa: E402
+    refresh_case_documents,
+    render_batch,
+    render_receipt,
+)
+
+__all__ = [
+    "ping",
+    "refresh_case_documents",
+    "render_batch",
+    "render_receipt",
+    "replan_if_stale",
+    "schedule_payouts",
+]

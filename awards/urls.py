@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/decide/", views.case_decide_view, name="case_decide"),
     path("cases/<int:pk>/override/", views.award_override_view, name="award_override"),
     path("cases/<int:pk>/exempt/", views.award_exempt_view, name="award_exempt"),
+    path("cases/<int:pk>/reprice/", views.award_reprice_view, name="award_reprice"),
     path("finance/", views.finance, name="finance"),
     path("finance/schedule/", views.finance_schedule, name="finance_schedule"),
     path("notifications/", views.notifications, name="notifications"),

@@ -26,6 +26,7 @@ from applicants.roles import OFFICIAL_ROLES, Role
 from applicants.selectors import case_get_for
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
+from awards.documents.selectors import batch_documents_by_year, documents_for_case
 from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
 from awards.forms import (
     BudgetForm,
@@ -34,7 +35,9 @@ from awards.forms import (
     ExemptForm,
     ObjectionForm,
     OverrideForm,
+    RepriceForm,
 )
+from awards.payouts import selectors as payout_selectors
 from awards.services.announcements import objection_file
 from awards.services.decisions import (
     award_override,
@@ -42,6 +45,7 @@ from awards.services.decisions import (
     case_decide,
     cases_bulk_decide,
 )
+from awards.services.dependents import award_reprice_decide
 from awards.services.payouts import budget_set, payouts_schedule_request
 
 
@@ -94,7 +98,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "bulk_form": BulkDecisionForm(actions=bulk_actions_for(_user(request).role)),
             "item_titles": dict(filterset.filters["item"].field.choices),
-            "jurisdiction_names": dict(filterset.filters["jurisdiction"].field.choices),
+            "jurisdiction_names": dict(policy.jurisdiction_choices()),
         },
     )
 
@@ -157,17 +161,24 @@ def _case_page(
 ) -> HttpResponse:
     detail = selectors.case_detail_for(user=_user(request), application_id=pk)
     award = detail.amount.award
+    # Approving again shows the exemption the award has, so leaving it alone carries it over.
+    decision_initial = (
+        {"quota_exempt": award.quota_exempt, "exempt_reason": award.exempt_reason} if award else {}
+    )
     return render(
         request,
         "awards/case_detail.html",
         {
             "detail": detail,
             "case": detail.application,
-            "decision_form": decision_form or DecisionForm(actions=detail.actions),
+            "documents": documents_for_case(application=detail.application),
+            "reprice_form": RepriceForm(),
+            "decision_form": decision_form
+            or DecisionForm(actions=detail.actions, initial=decision_initial),
             "override_form": override_form
             or OverrideForm(initial={"amount": award.amount if award else None}),
-            "exempt_form": exempt_form
-            or ExemptForm(initial={"exempt": not award.quota_exempt if award else True}),
+            # The page posts the opposite of the award's current state (a hidden field).
+            "exempt_form": exempt_form or ExemptForm(),
             "action_keys": [t.action for t in detail.actions],
             "is_city": _user(request).role == Role.CITY_REVIEWER,
         },
@@ -256,6 +267,20 @@ def award_exempt_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@official_required
+def award_reprice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city takes or dismisses the new price of a top-up whose deducted award changed."""
+    return _award_setting(
+        request,
+        pk,
+        form_class=RepriceForm,
+        form_name="reprice_form",
+        service=award_reprice_decide,
+        done=_("已按您的决定处理重新计算的金额。"),
+    )
+
+
 # --- finance ----------------------------------------------------------------------------------
 
 
@@ -274,14 +299,17 @@ def finance(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(year)s 年度预算已保存。") % form.cleaned_data)
             return redirect("awards:finance")
-    cases = selectors.payout_cases(user=_user(request))
+    cases = payout_selectors.payout_cases(user=_user(request))
     page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "awards/finance.html",
         {
             "form": form,
-            "years": selectors.payout_overview(),
+            "plan_state": payout_selectors.plan_state(),
+            "recoveries": list(payout_selectors.recoveries_open()[:100]),
+            "batch_documents": batch_documents_by_year(),
+            "years": payout_selectors.payout_overview(),
             "page": page,
             "query": "",
             "can_write": _user(request).role == Role.FINANCE,

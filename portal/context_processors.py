@@ -4,4 +4,5 @@ from django.http import HttpRequest
 
 def portal(request: HttpRequest) -> dict[str, object]:
     """Site-wide template values."""
-    return {"SITE_NAME": settings.PORTAL_SITE_NAME}
+    # Each language by its own name (settings.LANGUAGES), not translated into the page's.
+    return {"SITE_NAME": settings.PORTAL_SITE_NAME, "LANGUAGE_MENU": settings.LANGUAGES}

@@ -4,4 +4,5 @@ from portal import views
 
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -4,8 +4,9 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -31,6 +32,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own: the icon among the static files."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

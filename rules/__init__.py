@@ -8,10 +8,11 @@ from rules.errors import ErrorDetail, NoVersionInForce, RulesDataError, RulesInp
 from rules.loader import load_rulebook
 from rules.messages import message
 from rules.model import ItemRule, RuleBook, RulesVersion
-from rules.quote import Quote, Reason, TraceStep, quote
+from rules.quote import Ceiling, Quote, Reason, TraceStep, quote
 
 __all__ = [
     "AwardInput",
+    "Ceiling",
     "ErrorDetail",
     "ItemRule",
     "NoVersionInForce",

@@ -32,6 +32,7 @@ from rules.model import (
     RuleBook,
     RulesVersion,
     Threshold,
+    clause_chapter,
 )
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
@@ -42,6 +43,7 @@ _CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
 _JURISDICTION_RE = re.compile(r"[0-9]{6}|[a-z][a-z0-9_]*")
 # 章节号、章节标题（段落号）, e.g. 四、促进数据合规流通交易（四）
 _CLAUSE_RE = re.compile(r"[一二三四五六七八九十]+、[^、（）\s]+（[一二三四五六七八九十]+）")
+_CHAPTER_RE = re.compile(r"[一二三四五六七八九十]+、[^、（）\s]+")
 _ROUNDINGS = frozenset(
     name
     for name in dir(decimal)
@@ -53,6 +55,8 @@ _AT_LINE_RE = re.compile(r"at line (?P<line>\d+)")
 _VERSION_KEYS = {
     "version",
     "title",
+    "title_en",
+    "chapter_titles_en",
     "effective_from",
     "retroactive_from",
     "quota_per_item_per_year",
@@ -297,9 +301,18 @@ class _Reader:
             if not _CODE_RE.fullmatch(code):
                 self.fail(f"items.{code}", "item code must be lowercase letters, digits and _")
             items[code] = self.item(code, raw, known_t, known_j, money_max)
+        common = self.common_rules(data["common_rules"])
+        chapters = self.chapter_titles(data["chapter_titles_en"])
+        cited = [("common_rules.clause", common.clause)] + [
+            (f"items.{code}.clause", rule.clause) for code, rule in items.items()
+        ]
+        for path, clause in cited:
+            if clause_chapter(clause) not in chapters:
+                self.fail(path, f"chapter {clause_chapter(clause)!r} is not in chapter_titles_en")
         return RulesVersion(
             version=version_id,
             title=self.string(data, "title", ""),
+            title_en=self.string(data, "title_en", ""),
             effective_from=effective_from,
             retroactive_from=retroactive_from,
             published_on=published_on,
@@ -307,13 +320,28 @@ class _Reader:
             allocation_strategy=self.choice(data, "allocation_strategy", "", ALLOCATION_STRATEGIES),
             money_max=money_max,
             rounding=rounding,
-            common=self.common_rules(data["common_rules"]),
+            common=common,
             jurisdictions=jurisdictions,
             applicant_types=applicant_types,
             items=MappingProxyType(items),
             overlap_groups=self.overlap_groups(data["overlap_groups"], tuple(items)),
+            chapter_titles_en=chapters,
             source=self.source,
         )
+
+    def chapter_titles(self, raw: object) -> MappingProxyType[str, str]:
+        """Chapter as cited (章、标题) → its English title."""
+        path = "chapter_titles_en"
+        if not isinstance(raw, dict) or not raw:
+            self.fail(path, f"expected a non-empty table of chapters, got {_kind(raw)}")
+        for chapter in raw:
+            if not _CHAPTER_RE.fullmatch(chapter):
+                self.fail(
+                    f"{path}.{chapter}",
+                    "is not a chapter cited as 章、标题, e.g. 八、优化产业发展环境",
+                )
+            self.string(raw, chapter, path)
+        return MappingProxyType(dict(raw))
 
     def common_rules(self, raw: object) -> CommonRules:
         keys = {"clause", "time_window_text", "quota_text", "county_text", "top_up_text"}

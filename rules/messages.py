@@ -183,7 +183,7 @@ TRACE_APPLICANT_TYPE_OK = Message(
 )
 TRACE_JURISDICTION_OK = Message(
     "trace_jurisdiction_ok",
-    "「{jurisdiction}」属于本项目的申报范围（市辖区项目申报单位）。",
+    "「{jurisdiction}」属于本项目的申报范围（信阳市辖内县区、功能区的申报单位）。",
     "“{jurisdiction}” is admitted for this item (an applicant registered in Xinyang).",
 )
 TRACE_FIRST_TIME_OK = Message(
@@ -243,6 +243,28 @@ TRACE_PAYABLE_INELIGIBLE = Message(
 # --- words used as parameters ----------------------------------------------------------------
 GREATER_THAN = Text("大于", "greater than")
 AT_LEAST = Text("不低于", "at least")
+YES = Text("是", "Yes")
+NO = Text("否", "No")
+
+# A rules version as people name it: its title and the date it answers cases from.
+VERSION_LABEL = Message(
+    "version_label", "{title} · {effective_from}起", "{title} · from {effective_from}"
+)
+
+# The named states of a quote's trace (Quote.trace[].step), as people read them.
+TRACE_STEP_LABELS: Mapping[str, Text] = {
+    "time_window": Text("时间范围", "Time window"),
+    "applicant_type": Text("申报主体类型", "Applicant type"),
+    "jurisdiction": Text("申报范围", "Where the applicant is registered"),
+    "first_time": Text("首次", "First time"),
+    "threshold": Text("门槛", "Threshold"),
+    "base": Text("奖励基数", "Base"),
+    "rate": Text("按比例计算", "Rate applied"),
+    "rounding": Text("四舍五入到分", "Rounded to the fen"),
+    "cap": Text("奖励上限", "Cap"),
+    "top_up": Text("从优就高不重复", "Highest award, no double payment"),
+    "payable": Text("应奖励金额", "Payable"),
+}
 
 # Labels of the facts every item takes (the item-specific ones are data of the rules version).
 FACT_LABELS: Mapping[str, Text] = {
@@ -263,3 +285,9 @@ MESSAGES: Mapping[str, Message] = {
 def message(code: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """Render the message registered under `code` in `lang` ("zh" or "en")."""
     return MESSAGES[code].render(lang, **params)
+
+
+def step_label(step: str, lang: str = DEFAULT_LANG) -> str:
+    """A trace step's name in `lang`; a step this version does not name keeps its code."""
+    label = TRACE_STEP_LABELS.get(step)
+    return label.get(lang) if label else step

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from rules.errors import NoVersionInForce
-from rules.messages import DEFAULT_LANG, FACT_LABELS, Text
+from rules.messages import DEFAULT_LANG, FACT_LABELS, VERSION_LABEL, Text
 
 FAMILIES = ("fixed", "fixed_by_level", "percentage")
 FACT_TYPES = ("money", "enum", "date", "bool", "text")
@@ -15,6 +15,11 @@ ALLOCATION_STRATEGIES = ("fill",)
 # Facts every item takes; their meaning is fixed by the code, their choices by the version.
 COMMON_FACTS = ("event_date", "applicant_type", "jurisdiction", "prior_awards_same_project")
 FIRST_TIME_FACT = "first_time"
+
+
+def clause_chapter(clause: str) -> str:
+    """The chapter a clause cites: "三、加强数据资源开发利用（三）" → "三、加强数据资源开发利用"."""
+    return clause.split("（", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,7 @@ class RulesVersion:
 
     version: str
     title: str
+    title_en: str
     effective_from: date
     retroactive_from: date
     published_on: date | None
@@ -198,7 +204,18 @@ class RulesVersion:
     applicant_types: tuple[ApplicantType, ...]
     items: Mapping[str, ItemRule]
     overlap_groups: tuple[OverlapGroup, ...] = ()
+    # Chapter as cited ("三、加强数据资源开发利用") → its English title; citations stay Chinese.
+    chapter_titles_en: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The version as people name it, e.g. "关于…（征求意见稿） · 2025-01-01起"."""
+        title = self.title_en if lang == "en" else self.title
+        return VERSION_LABEL.render(lang, title=title, effective_from=self.effective_from)
+
+    def chapter_title_en(self, clause: str) -> str:
+        """The English title of the chapter a clause cites, e.g. "III. Data resource …"; or ""."""
+        return self.chapter_titles_en.get(clause_chapter(clause), "")
 
     def overlap_group(self, item: str) -> OverlapGroup | None:
         """The 同类 group `item` belongs to, or None when it is a kind of its own."""

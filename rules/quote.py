@@ -116,6 +116,23 @@ class TraceStep:
 
 
 @dataclass(frozen=True)
+class Ceiling:
+    """The most the policy allows one case, whatever an official decides (an override included).
+
+    `limit` is what the item itself allows this case — its cap (percentage items), its fixed
+    amount, or the amount of the case's level — under `clause`; 从优、就高、不重复
+    (`top_up_clause`) takes off what the same achievement already received (`prior`):
+    `amount` = max(0, limit − prior).
+    """
+
+    amount: Decimal
+    limit: Decimal
+    prior: Decimal
+    clause: str
+    top_up_clause: str
+
+
+@dataclass(frozen=True)
 class Quote:
     """The answer for one case under the rules version named by `rules_version`."""
 
@@ -125,6 +142,8 @@ class Quote:
     reasons: tuple[Reason, ...]
     trace: tuple[TraceStep, ...]
     rules_version: str
+    # The most any decision may approve for this case; not part of the CLI/API answer (§4).
+    ceiling: Ceiling
     # The facts as parsed and defaulted (Decimal, date, bool, codes), for storing with a decision.
     facts: Mapping[str, object] = field(default_factory=dict)
 
@@ -444,6 +463,27 @@ def _compute(
     return capped
 
 
+def _ceiling(version: RulesVersion, rule: ItemRule, values: dict[str, Any]) -> Ceiling:
+    """What the item allows this case, less what the same achievement already received.
+
+    Computed for ineligible cases too: an official may approve one with a written reason, but
+    never above what the item could pay (最高…元) nor twice for one achievement (不重复).
+    """
+    limit = rule.max_amount
+    if rule.family == "fixed_by_level":
+        assert rule.level_fact is not None
+        level = values.get(rule.level_fact)
+        limit = rule.amounts.get(level, limit) if isinstance(level, str) else limit
+    prior: Decimal = values["prior_awards_same_project"]
+    return Ceiling(
+        amount=max(ZERO, limit - prior).quantize(CENT),
+        limit=limit.quantize(CENT),
+        prior=prior.quantize(CENT),
+        clause=rule.clause,
+        top_up_clause=version.common.clause,
+    )
+
+
 def _quote(
     version: RulesVersion,
     rule: ItemRule,
@@ -459,8 +499,9 @@ def _quote(
         reasons=tuple(reasons),
         trace=tuple(trace),
         rules_version=version.version,
+        ceiling=_ceiling(version, rule, values),
         facts=dict(values),
     )
 
 
-__all__ = ["SHANGHAI", "Quote", "Reason", "TraceStep", "quote", "today_in_shanghai"]
+__all__ = ["SHANGHAI", "Ceiling", "Quote", "Reason", "TraceStep", "quote", "today_in_shanghai"]

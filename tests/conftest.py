@@ -71,6 +71,12 @@ def celery_worker_process(transactional_db) -> Iterator[str]:
     """
     broker = settings.TEST_BROKER_URL
     assert broker, "Redis is not reachable on 127.0.0.1:6379: run `make services`"
+    # Eager tasks run in several threads by earlier tests (races, the live server) toggle
+    # Celery's process-wide "a join would block" flag without a lock and can leave it set;
+    # this test process is no worker, so waiting on a result here is allowed.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     from portal.celery import app
 
     env = {

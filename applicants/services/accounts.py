@@ -31,8 +31,13 @@ def user_create(
     email: str = "",
     jurisdiction: str = "",
     enterprise: Enterprise | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user of one role and put them in that role's group (no password: unusable)."""
+    """Create a user of one role and put them in that role's group (no password: unusable).
+
+    `must_change_password`: someone else chose the password, so the user must replace it at
+    their first sign-in (see `applicants.middleware`).
+    """
     user = User(
         username=username,
         role=role,
@@ -42,6 +47,7 @@ def user_create(
         enterprise=enterprise,
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
+        must_change_password=must_change_password and password is not None,
     )
     if password is None:
         user.set_unusable_password()
@@ -51,3 +57,10 @@ def user_create(
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def user_password_changed(*, user: User) -> None:
+    """The user chose their own password (changed or reset): nothing more is asked of them."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False

@@ -10,17 +10,24 @@ from django.db.models import Q
 from django.utils import translation
 
 from applicants import policy
-from applicants.errors import FIRST_TIME_ALREADY_GRANTED, UNKNOWN_ITEM, ServiceError
+from applicants.errors import (
+    FIRST_TIME_ALREADY_GRANTED,
+    FIRST_TIME_OTHER_CASE,
+    PROJECT_NAME_REQUIRED,
+    UNKNOWN_ITEM,
+    ServiceError,
+)
 from applicants.models import Application, ApplicationRevision, Enterprise, Status, User
 from applicants.selectors import (
     application_quote,
     first_time_already_granted,
+    first_time_other_case,
     submission_blockers,
 )
 from applicants.services.cases import case_transition
 from applicants.services.editing import application_lock_for_edit, enterprise_actor_check
 from applicants.services.evidence import evidence_add
-from applicants.text import achievement_key
+from applicants.text import achievement_key, clean_text
 from rules import ItemRule, Quote, RulesInputError
 
 # Facts the enterprise's registration supplies, never the form.
@@ -54,10 +61,34 @@ def _first_time_guard(*, enterprise_id: int, rule: ItemRule) -> None:
         )
 
 
+def _first_time_pending_guard(*, application: Application, rule: ItemRule) -> None:
+    """首次: while another case of the item is in review or granted, this one is not filed."""
+    if not rule.first_time:
+        return
+    # The enterprise's row serialises two submissions of its first-time cases (then each sees
+    # the other); the order case row → enterprise row is the one approvals keep.
+    Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).get()
+    other = first_time_other_case(
+        enterprise_id=application.enterprise_id, item=rule.code, exclude_id=application.pk
+    )
+    if other is not None:
+        raise ServiceError(
+            FIRST_TIME_OTHER_CASE
+            % {
+                "item": rule.title(policy.rules_lang()),
+                "reference": other.reference,
+                "status": Status(other.status).label,
+            },
+            field="item",
+            code="first_time_pending",
+        )
+
+
 def _item_facts(item: str, facts: Mapping[str, str]) -> dict[str, str]:
     """Only the facts the item takes, and only those typed (a draft may leave some empty)."""
     known = {s.code for s in policy.version_in_force().fact_specs(item)} - _FROM_ENTERPRISE
-    return {k: str(v).strip() for k, v in facts.items() if k in known and str(v).strip()}
+    cleaned = {k: clean_text(v) for k, v in facts.items() if k in known}
+    return {k: v for k, v in cleaned.items() if v}
 
 
 def _quote(application: Application, *, complete: bool) -> Quote | None:
@@ -79,8 +110,11 @@ def _quote(application: Application, *, complete: bool) -> Quote | None:
 
 
 def _fill(application: Application, data: ApplicationInput, enterprise: Enterprise) -> None:
-    application.project_name = data.project_name.strip()
-    application.description = data.description.strip()
+    application.project_name = clean_text(data.project_name)
+    # Even a draft is named: it names the case in every list (invisible characters are no name).
+    if not application.project_name:
+        raise ServiceError(PROJECT_NAME_REQUIRED, field="project_name")
+    application.description = clean_text(data.description, multiline=True)
     application.event_date = data.event_date
     application.facts = _item_facts(application.item, data.facts)
     application.declaration_accepted = data.declaration_accepted
@@ -199,6 +233,7 @@ def application_submit(*, actor: User, application_id: int) -> Application:
     application = application_lock_for_edit(actor=actor, application_id=application_id)
     rule = _rule_for(application.item)
     _first_time_guard(enterprise_id=application.enterprise_id, rule=rule)
+    _first_time_pending_guard(application=application, rule=rule)
     enterprise = application.enterprise
     application.jurisdiction = enterprise.jurisdiction
     application.applicant_type = enterprise.applicant_type

@@ -17,6 +17,8 @@ from applicants.errors import (
 from applicants.models import Application, Status, User
 from applicants.roles import Role
 from applicants.services.notifications import notify_case_transition
+from applicants.signals import case_transitioned
+from applicants.text import clean_text
 from applicants.workflow import BY_ACTION, SYSTEM, Transition
 
 
@@ -63,8 +65,8 @@ def case_transition(
     # A role the table does not name is refused before anything else is said about the request.
     if (actor.role if actor is not None else SYSTEM) not in transition.roles:
         raise NotAllowed()
-    # Zero-width and other invisible characters do not make a reason.
-    reason = (reason or "").strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
+    # Zero-width, bidi and other invisible characters neither make a reason nor reach a page.
+    reason = clean_text(reason, multiline=True)
     if transition.needs_reason and not reason:
         raise ServiceError(REASON_REQUIRED, field="reason")
     # The row lock makes two simultaneous decisions queue up; the second sees the new state.
@@ -90,7 +92,17 @@ def case_transition(
         reason=reason,
         data=data,
     )
+    # The state reached is passed on: by commit time, later steps may have moved the case on.
+    reached = transition.target
     transaction.on_commit(
-        lambda: notify_case_transition(application_id=application.pk, action=action, reason=reason)
+        lambda: notify_case_transition(
+            application_id=application.pk, action=action, status=reached, reason=reason
+        )
+    )
+    # Other apps follow the case after commit (awards renders documents); they only enqueue.
+    transaction.on_commit(
+        lambda: case_transitioned.send(
+            sender=Application, application_id=application.pk, action=action
+        )
     )
     return application

@@ -1,6 +1,7 @@
 """Writes for enterprises: registration (单位注册) and the members who act for them."""
 
-from dataclasses import asdict, dataclass
+import unicodedata
+from dataclasses import asdict, dataclass, fields, replace
 
 from django.db import IntegrityError, transaction
 from stdnum.cn import uscc
@@ -12,6 +13,7 @@ from applicants.errors import (
     CREDIT_CODE_FORMAT,
     CREDIT_CODE_LENGTH,
     CREDIT_CODE_TAKEN,
+    FIELD_REQUIRED,
     NOT_AN_ENTERPRISE_USER,
     UNKNOWN_APPLICANT_TYPE,
     UNKNOWN_JURISDICTION,
@@ -22,12 +24,18 @@ from applicants.errors import (
 from applicants.models import Enterprise, User
 from applicants.roles import Role
 from applicants.services.accounts import user_create
+from applicants.text import clean_text
 
 
 def credit_code_normalize(raw: str) -> str:
-    """The code as stored (upper case, no spaces); ServiceError unless it passes GB 32100."""
+    """The code as stored (upper case, no spaces); ServiceError unless it passes GB 32100.
+
+    Normalised before any check, so "91411502ma45…", full-width "９１４１…" and a code typed
+    with spaces are one code, stored once, upper case.
+    """
+    code = "".join(unicodedata.normalize("NFKC", raw).split()).replace("-", "").upper()
     try:
-        return uscc.validate(raw)
+        return uscc.validate(code)
     except InvalidLength:
         raise ServiceError(CREDIT_CODE_LENGTH, field="credit_code") from None
     except InvalidChecksum:
@@ -49,6 +57,14 @@ class EnterpriseInput:
     bank_name: str
     bank_account: str
 
+    def cleaned(self) -> "EnterpriseInput":
+        """Every field `clean_text`-ed; ServiceError on one left empty (all are required)."""
+        values = {f.name: clean_text(getattr(self, f.name)) for f in fields(self)}
+        for name, value in values.items():
+            if not value:
+                raise ServiceError(FIELD_REQUIRED, field=name)
+        return replace(self, **values)
+
 
 @transaction.atomic
 def enterprise_register(
@@ -59,6 +75,7 @@ def enterprise_register(
     display_name: str = "",
 ) -> User:
     """Register an enterprise and its first member; returns that member."""
+    enterprise = enterprise.cleaned()
     code = credit_code_normalize(enterprise.credit_code)
     if enterprise.jurisdiction not in dict(policy.jurisdiction_choices()):
         raise ServiceError(UNKNOWN_JURISDICTION, field="jurisdiction")
@@ -70,9 +87,7 @@ def enterprise_register(
     try:
         # The savepoint keeps the transaction usable when a concurrent registration wins.
         with transaction.atomic():
-            created = Enterprise.objects.create(
-                **{**asdict(enterprise), "credit_code": code, "name": enterprise.name.strip()}
-            )
+            created = Enterprise.objects.create(**{**asdict(enterprise), "credit_code": code})
     except IntegrityError:
         raise ServiceError(CREDIT_CODE_TAKEN, field="credit_code") from None
     return _member_create(
@@ -92,12 +107,14 @@ def enterprise_member_invite(
     if inviter.role != Role.ENTERPRISE or inviter.enterprise_id is None:
         raise NotAllowed(NOT_AN_ENTERPRISE_USER)
     _check_username_free(username)
+    # The inviter knows this password: the colleague must choose their own at first sign-in.
     return _member_create(
         enterprise=Enterprise.objects.get(pk=inviter.enterprise_id),
         username=username,
         password=password,
         display_name=display_name,
         email=email,
+        must_change_password=True,
     )
 
 
@@ -107,7 +124,13 @@ def _check_username_free(username: str) -> None:
 
 
 def _member_create(
-    *, enterprise: Enterprise, username: str, password: str, display_name: str, email: str
+    *,
+    enterprise: Enterprise,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str,
+    must_change_password: bool = False,
 ) -> User:
     try:
         with transaction.atomic():
@@ -115,9 +138,10 @@ def _member_create(
                 username=username,
                 password=password,
                 role=Role.ENTERPRISE,
-                display_name=display_name,
+                display_name=clean_text(display_name),
                 email=email,
                 enterprise=enterprise,
+                must_change_password=must_change_password,
             )
     except IntegrityError:
         raise ServiceError(USERNAME_TAKEN, field="username") from None

@@ -21,6 +21,7 @@ from applicants.errors import (
 from applicants.files import FileKind, sniff_evidence_kind
 from applicants.models import EvidenceFile, User
 from applicants.services.editing import application_lock_for_edit
+from applicants.text import clean_text
 
 
 def evidence_check(*, upload: UploadedFile, field: str | None = None) -> FileKind:
@@ -63,7 +64,9 @@ def evidence_add(
         application=application,
         kind=kind,
         version=latest + 1,
-        original_name=os.path.basename(upload.name or "")[:255] or f"{kind}{file_kind.extension}",
+        # Shown on pages: a U+202E in "证书\u202efdp.exe" must not turn the name around.
+        original_name=clean_text(os.path.basename(upload.name or ""))[:255]
+        or f"{kind}{file_kind.extension}",
         content_type=file_kind.content_type,
         size=upload.size or 0,
         sha256=_sha256(upload),

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, Notification, Status, User
+from applicants.notices import CASE_STATUS, notice_params_for_case, notice_text
 from applicants.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -23,15 +24,15 @@ _NEXT_ROLE: dict[str, Role] = {
 }
 
 
-def _recipients(application: Application) -> list[User]:
+def _recipients(application: Application, status: str) -> list[User]:
     members = Q(enterprise_id=application.enterprise_id)
-    next_role = _NEXT_ROLE.get(application.status)
+    next_role = _NEXT_ROLE.get(status)
     reviewers = Q(pk__in=[])
     if next_role == Role.COUNTY_REVIEWER:
         reviewers = Q(role=next_role, jurisdiction=application.jurisdiction)
     elif next_role is not None:
         reviewers = Q(role=next_role)
-    return list(User.objects.filter(members | reviewers, is_active=True))
+    return list(User.objects.filter(members | reviewers, is_active=True).distinct())
 
 
 # Actions whose reason is text from the public (an objection): shown in the portal, never mailed
@@ -39,26 +40,43 @@ def _recipients(application: Application) -> list[User]:
 _PUBLIC_TEXT_ACTIONS = frozenset({"object"})
 
 
-def notify_case_transition(*, application_id: int, action: str, reason: str = "") -> None:
-    """Write a portal notification and send an email to everyone concerned (after commit)."""
+def notify_case_transition(
+    *, application_id: int, action: str, status: str, reason: str = ""
+) -> None:
+    """Write a portal notification and send an email to everyone concerned (after commit).
+
+    `status` is the state this transition reached. The case is read after commit, when several
+    steps taken in one transaction have all happened: its status then is the last step's, and
+    reading it made every step announce the last one (five identical "公示中" for one case).
+    """
     application = Application.objects.select_related("enterprise").get(pk=application_id)
+    params = notice_params_for_case(
+        reference=application.reference,
+        project_name=application.project_name,
+        status=status,
+        reason=reason,
+    )
+    # Stored in Chinese for search and the admin; the page words it in the reader's language.
     with translation.override("zh-hans"):
-        message = _("申报 %(ref)s「%(project)s」状态更新为：%(status)s。") % {
-            "ref": application.reference,
-            "project": application.project_name,
-            "status": Status(application.status).label,
-        }
+        message = notice_text(CASE_STATUS, params)
         mail_body = message
-        if reason:
-            message += _("理由：%(reason)s") % {"reason": reason}
-            if action not in _PUBLIC_TEXT_ACTIONS:
-                mail_body = message
-            else:
-                mail_body += _("详情请登录平台查看。")
+        if reason and action in _PUBLIC_TEXT_ACTIONS:
+            mail_body = notice_text(CASE_STATUS, {**params, "reason": ""}) + _(
+                "详情请登录平台查看。"
+            )
         subject = _("【信阳数据产业奖补平台】申报状态更新")
-    recipients = _recipients(application)
+    recipients = _recipients(application, status)
     Notification.objects.bulk_create(
-        [Notification(recipient=u, application=application, message=message) for u in recipients]
+        [
+            Notification(
+                recipient=u,
+                application=application,
+                message=message,
+                code=CASE_STATUS,
+                params=params,
+            )
+            for u in recipients
+        ]
     )
     emails = sorted({u.email for u in recipients if u.email})
     if emails:

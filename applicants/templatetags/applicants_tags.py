@@ -75,9 +75,3 @@ def fact_label(item: str, code: str) -> str:
 @register.simple_tag
 def fact_value(item: str, code: str, value: object) -> str:
     return policy.fact_value_label(item, code, str(value))
-
-
-@register.filter
-def in_active_language(stored_trace: list[dict[str, str]]) -> list[dict[str, str]]:
-    """A stored quote trace with each step's description in the page's language."""
-    return policy.stored_trace(stored_trace or [])

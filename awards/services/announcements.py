@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from applicants.errors import ServiceError
+from applicants.errors import FIELD_REQUIRED, ServiceError
 from applicants.models import Application, User
 from applicants.services.cases import case_transition
+from applicants.text import clean_text
 from awards.errors import ANNOUNCEMENT_CLOSED, ANNOUNCEMENT_NOT_OVER, NO_AWARD, TOO_MANY_OBJECTIONS
 from awards.models import Award, Objection
 from awards.selectors import announcement_get
@@ -63,6 +64,11 @@ def objection_file(
 
     The city reviewers and the enterprise are told through the transition's notification.
     """
+    name, contact = clean_text(name), clean_text(contact)
+    text = clean_text(text, multiline=True)
+    for field, value in (("name", name), ("contact", contact), ("text", text)):
+        if not value:
+            raise ServiceError(FIELD_REQUIRED, field=field)
     if settings.OBJECTIONS_PER_HOUR > 0:  # 0 turns the limit off
         since = timezone.now() - timedelta(hours=1)
         # Objections of unknown origin share one allowance, so no address means no escape.
@@ -83,9 +89,9 @@ def objection_file(
         filed.append(
             Objection.objects.create(
                 application=application,
-                name=name.strip(),
-                contact=contact.strip(),
-                text=text.strip(),
+                name=name,
+                contact=contact,
+                text=text,
                 ip_address=ip_address or None,
             )
         )

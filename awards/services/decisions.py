@@ -15,9 +15,12 @@ from applicants.models import Application, Enterprise, Status, User
 from applicants.roles import Role
 from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on, case_transition
+from applicants.text import clean_text
 from applicants.workflow import BY_ACTION
 from awards.errors import (
     AMOUNT_NEGATIVE,
+    AMOUNT_OVER_CEILING,
+    AMOUNT_OVER_CEILING_AFTER_PRIOR,
     EXEMPT_NOT_NOW,
     EXEMPT_REASON_REQUIRED,
     FACTS_INVALID,
@@ -32,7 +35,7 @@ from awards.services.announcements import announce_before_save, confirm_before_s
 from awards.services.dependents import deductions_record, dependents_reprice
 from awards.services.payouts import pay_before_save
 from awards.services.plan_state import plan_mark_stale
-from rules import RulesInputError
+from rules import Ceiling, Quote, RulesInputError
 
 ZERO = Decimal("0.00")
 # 原则上: the quota may be lifted for an award until it is paid.
@@ -77,10 +80,10 @@ def case_decide(
     """
     decision = Decision(
         amount=amount,
-        override_reason=(override_reason or "").strip(),
+        override_reason=clean_text(override_reason, multiline=True),
         quota_exempt=quota_exempt,
-        exempt_reason=(exempt_reason or "").strip(),
-        payment_reference=(payment_reference or "").strip(),
+        exempt_reason=clean_text(exempt_reason, multiline=True),
+        payment_reference=clean_text(payment_reference),
         paid_at=paid_at,
     )
     hook = _BEFORE_SAVE.get(action)
@@ -119,11 +122,7 @@ def _approve_before_save(
     # The enterprise's row serialises approvals of its cases: pricing reads its other grants
     # (first-time items, top-ups for the same project), so two approvals at once must queue.
     Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).get()
-    try:
-        result = case_quote(application=application)
-    except RulesInputError as exc:
-        problems = "；".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items())
-        raise ServiceError(FACTS_INVALID % {"errors": problems}) from exc
+    result = _priced(application)
     computed = result.amount if result.eligible else ZERO
     # A case approved again (after a public objection sent it back) keeps its one Award row,
     # and what the city decided on it — an override, an exemption — unless changed now.
@@ -137,6 +136,8 @@ def _approve_before_save(
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # A carried-over override is checked too: what the same achievement received may have grown.
+    _check_ceiling(amount, result.ceiling)
     overridden = amount != computed
     if overridden and not override_reason:
         raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
@@ -181,6 +182,30 @@ def _approve_before_save(
         "quota_exempt": exempt,
         "first_approved_at": award.first_approved_at.isoformat(),
     }
+
+
+def _priced(application: Application) -> Quote:
+    """The rules' answer for the case now; facts the rules cannot read are a refusal."""
+    try:
+        return case_quote(application=application)
+    except RulesInputError as exc:
+        problems = "；".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items())
+        raise ServiceError(FACTS_INVALID % {"errors": problems}) from exc
+
+
+def _check_ceiling(amount: Decimal, ceiling: Ceiling) -> None:
+    """Refuse an amount above what the policy allows the case (最高…元, less 已获奖励)."""
+    if amount <= ceiling.amount:
+        return
+    params = {
+        "max": f"{ceiling.amount:,.2f}",
+        "clause": ceiling.clause,
+        "limit": f"{ceiling.limit:,.2f}",
+        "prior": f"{ceiling.prior:,.2f}",
+        "top_up_clause": ceiling.top_up_clause,
+    }
+    message = AMOUNT_OVER_CEILING_AFTER_PRIOR if ceiling.prior else AMOUNT_OVER_CEILING
+    raise ServiceError(message % params, field="amount", code="over_ceiling")
 
 
 @dataclass(frozen=True)
@@ -280,8 +305,12 @@ def _locked_award(*, application_id: int, actor: User) -> tuple[Application, Awa
 
 @transaction.atomic
 def award_override(*, application_id: int, actor: User, amount: Decimal, reason: str) -> Award:
-    """Change the approved amount before announcement, with a written reason (audited)."""
-    reason = (reason or "").strip()
+    """Change the approved amount before announcement, with a written reason (audited).
+
+    Never above what the policy allows the case (its cap, fixed or level amount, less what the
+    same achievement already received): the rules price the case again to tell.
+    """
+    reason = clean_text(reason, multiline=True)
     if not reason:
         raise ServiceError(OVERRIDE_REASON_REQUIRED, field="override_reason")
     if amount < 0:
@@ -289,8 +318,12 @@ def award_override(*, application_id: int, actor: User, amount: Decimal, reason:
     application, award = _locked_award(application_id=application_id, actor=actor)
     if application.status != Status.APPROVED:
         raise Conflict(OVERRIDE_NOT_NOW)
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # As at approval: the enterprise's row orders this read of its other grants.
+    Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).get()
+    _check_ceiling(amount, _priced(application).ceiling)
     previous = award.amount
-    award.amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    award.amount = amount
     award.overridden = award.amount != award.computed_amount
     award.override_reason = reason if award.overridden else ""
     award.save(update_fields=["amount", "overridden", "override_reason"])
@@ -313,7 +346,7 @@ def award_override(*, application_id: int, actor: User, amount: Decimal, reason:
 @transaction.atomic
 def award_quota_exempt(*, application_id: int, actor: User, exempt: bool, reason: str) -> Award:
     """Exempt an award from the five-per-item-per-year quota (or revoke it), with a reason."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)
     if not reason:
         raise ServiceError(EXEMPT_REASON_REQUIRED, field="exempt_reason")
     application, award = _locked_award(application_id=application_id, actor=actor)

@@ -20,6 +20,7 @@ from applicants.errors import NOT_ALLOWED, Conflict, NotAllowed
 from applicants.models import Application, Status, User
 from applicants.roles import Role
 from applicants.services.cases import actor_may_act_on
+from applicants.text import clean_text
 from applicants.workflow import GRANTED_STATES
 from awards.errors import REPRICE_NOT_NOW, REPRICE_NOTHING
 from awards.models import Award, AwardDeduction, AwardRecovery
@@ -183,6 +184,7 @@ def award_reprice_decide(
     *, application_id: int, actor: User, accept: bool, reason: str = ""
 ) -> Award:
     """The city takes (or keeps the approved amount against) a flagged new price."""
+    reason = clean_text(reason, multiline=True)
     if actor.role != Role.CITY_REVIEWER:
         raise NotAllowed(NOT_ALLOWED)
     application = Application.objects.select_for_update().get(pk=application_id)

@@ -12,17 +12,20 @@ from applicants.errors import NOT_ALLOWED, NotAllowed, ServiceError
 from applicants.models import Application, Status, User
 from applicants.roles import Role
 from applicants.services.cases import case_transition
+from applicants.text import clean_text
 from awards.errors import (
     ALLOCATION_INPUT_INVALID,
     AMOUNT_NEGATIVE,
+    AMOUNT_TOO_LARGE,
     BUDGET_BELOW_PAID,
     BUDGET_YEAR_INVALID,
     NO_AWARD,
     PAYMENT_BEFORE_APPROVAL,
+    PAYMENT_BEFORE_PAY_YEAR,
     PAYMENT_DATE_IN_FUTURE,
     PAYMENT_REFERENCE_REQUIRED,
 )
-from awards.models import Award, Budget
+from awards.models import Award, Budget, PayoutPlanState
 from awards.selectors import PAYOUT_STATES
 from awards.services.plan_state import (
     paid_in_year,
@@ -34,6 +37,8 @@ from awards.services.plan_state import (
 from rules import AwardInput, RulesInputError, allocate, load_rulebook
 
 MIN_BUDGET_YEAR, MAX_BUDGET_YEAR = 2020, 2100
+# The largest amount a money column (14 digits, 2 places) holds.
+MAX_STORED_AMOUNT = Decimal("999999999999.99")
 
 
 def _require_finance(actor: User) -> None:
@@ -49,6 +54,8 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
         raise ServiceError(BUDGET_YEAR_INVALID, field="year")
     if amount < 0:
         raise ServiceError(AMOUNT_NEGATIVE, field="amount")
+    if amount > MAX_STORED_AMOUNT:
+        raise ServiceError(AMOUNT_TOO_LARGE % {"max": f"{MAX_STORED_AMOUNT:,.2f}"}, field="amount")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     # The plan rests on this budget: stale until it runs again (and the lock orders us after
     # a payment of this year that is in progress).
@@ -175,6 +182,17 @@ def payouts_schedule() -> ScheduleReport:
     return report
 
 
+def payouts_replan_if_stale() -> ScheduleReport | None:
+    """Plan again if a budget or exemption change left the plan stale; None if it is current.
+
+    What `plan_mark_stale` queues: a plan run since the change (by finance, or an earlier queued
+    re-plan) already answered it, so nothing is planned twice for one change.
+    """
+    if not PayoutPlanState.objects.filter(pk=1, stale=True).exists():
+        return None
+    return payouts_schedule()
+
+
 def _schedule(award: Award, year: int) -> None:
     def set_year(application: Application) -> dict:
         award.pay_year = year
@@ -215,8 +233,12 @@ def _reschedule(award: Award, year: int) -> None:
 
 
 def pay_before_save(application: Application, *, actor: User | None, decision: object) -> dict:
-    """Record the payment (reference and date) on the award, in the `pay` transition."""
-    reference: str = decision.payment_reference  # type: ignore[attr-defined]
+    """Record the payment (reference and date) on the award, in the `pay` transition.
+
+    The date is a Beijing calendar date: not in the future, not before approval, and not before
+    the budget year the plan pays the award from (a case planned for 2027 is not paid in 2026).
+    """
+    reference = clean_text(decision.payment_reference)  # type: ignore[attr-defined]
     paid_at: date = decision.paid_at or timezone.localdate()  # type: ignore[attr-defined]
     if not reference:
         raise ServiceError(PAYMENT_REFERENCE_REQUIRED, field="payment_reference")
@@ -227,6 +249,12 @@ def pay_before_save(application: Application, *, actor: User | None, decision: o
         raise ServiceError(NO_AWARD)
     if paid_at < timezone.localtime(award.approved_at).date():
         raise ServiceError(PAYMENT_BEFORE_APPROVAL, field="paid_at")
+    if award.pay_year is not None and paid_at.year < award.pay_year:
+        raise ServiceError(
+            PAYMENT_BEFORE_PAY_YEAR % {"year": award.pay_year},
+            field="paid_at",
+            code="before_pay_year",
+        )
     # The plan as it is now: not stale, and the year still has budget and a quota place.
     payment_check(award=award, item=application.item)
     award.paid_at = paid_at

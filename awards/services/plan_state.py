@@ -35,7 +35,7 @@ def plan_state_locked() -> PayoutPlanState:
 
 def plan_mark_stale(*, reason: str) -> None:
     """Mark the plan out of date and queue a re-plan once this transaction commits."""
-    from awards.tasks import schedule_payouts  # tasks import services; import at call time
+    from awards.tasks import replan_if_stale  # tasks import services; import at call time
 
     state = plan_state_locked()
     if not state.stale:
@@ -43,7 +43,7 @@ def plan_mark_stale(*, reason: str) -> None:
         state.stale_since = timezone.now()
     state.stale_reason = reason[:200]
     state.save()
-    transaction.on_commit(schedule_payouts.delay)
+    transaction.on_commit(replan_if_stale.delay)
 
 
 def plan_mark_current(state: PayoutPlanState) -> None:

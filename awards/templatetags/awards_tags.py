@@ -2,7 +2,11 @@
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from applicants.templatetags.money import yuan, yuan_sign
 
 register = template.Library()
 
@@ -36,8 +40,31 @@ def lookup(mapping: object, key: object) -> object:
 
 
 @register.filter
+def get_item(mapping: object, key: object) -> object:
+    """mapping[key], or None when absent."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
 def with_class(field: BoundField, css: str) -> SafeString:
     """Render a form field's widget with Bootstrap's class (and is-invalid when it has errors)."""
     if field.errors:
         css = f"{css} is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag
+def amount_pair(amount: object, computed: object, overridden: object) -> str:
+    """The approved amount; beside it the rules' amount when the city adjusted it.
+
+    "核定 40,000.00 · 规则计算 50,000.00，已调整", or "¥50,000.00" when not adjusted.
+    """
+    if not overridden:
+        return format_html('<span class="money">{}</span>', yuan_sign(amount))
+    return format_html(
+        '<span class="amount-pair" data-overridden="true">'
+        '<span class="money text-nowrap">{}</span> · <span class="text-nowrap">{}</span>{}</span>',
+        _("核定 %(amount)s") % {"amount": yuan(amount)},
+        _("规则计算 %(amount)s") % {"amount": yuan(computed)},
+        _("，已调整"),
+    )

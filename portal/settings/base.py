@@ -6,7 +6,6 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A colleague's account opened with an initial password: its own password comes first.
+    "applicants.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,7 +96,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language by its own name, untranslated: a reader looks for the one they can read.
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -104,12 +106,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence and documents are written and read through the storage API only, so several web and
+# worker machines can share an S3-compatible store (MinIO) by configuration: see the README.
+FILE_STORAGE_BACKEND = env(
+    "FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+FILE_STORAGE_OPTIONS = env.json("FILE_STORAGE_OPTIONS", default={}) or (
+    {"location": env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")}
+    if FILE_STORAGE_BACKEND.endswith("FileSystemStorage")
+    else {}
+)
 STORAGES = {
     # Evidence files never live under a public URL: they are served by a view that checks access.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")},
-    },
+    "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -158,6 +167,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="信阳数据产业奖补平台 <noreply@localhost>")
+# How long a password reset link stays valid, in seconds (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -188,8 +199,38 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "filters": {
+        "one_line_client_errors": {"()": "portal.logs.OneLineClientErrors"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        # A refused request (403, 400…) is the client's doing: one warning line, no traceback.
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own (in DEBUG) that
+        # root's repeats: every line twice. Root's handler alone writes them once.
+        "django": {"handlers": ["mail_admins"], "level": env("LOG_LEVEL", default="INFO")},
+        # Configuring "django" resets its children: keep runserver's request lines as Django does.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused fetch) stay.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Policy choices that are the portal's, not the rules version's (see docs/).
@@ -210,3 +251,18 @@ REVIEW_QUEUE_PAGE_SIZE = 50
 # applicants
 # Largest evidence file accepted (bytes); larger uploads are refused with a message.
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+# documents (审批表, batch lists, receipts)
+# The font family fontconfig resolves for Chinese text in PDFs (Debian's fonts-noto-cjk).
+PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Serif CJK SC")
+# The document-signing key and certificate (PEM files). Unset outside production: a self-signed
+# demo pair is made once in PDF_DEMO_SIGNING_DIR; production refuses to start without them.
+PDF_SIGNING_KEY_FILE = env("PDF_SIGNING_KEY_FILE", default="")
+PDF_SIGNING_CERT_FILE = env("PDF_SIGNING_CERT_FILE", default="")
+PDF_SIGNING_KEY_PASSPHRASE = env("PDF_SIGNING_KEY_PASSPHRASE", default="")
+PDF_DEMO_SIGNING_DIR = BASE_DIR / "var" / "signing"
+# The address people reach the portal at: the QR code on each document carries
+# SITE_BASE_URL/verify/<code>/.
+SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
+# Public verification lookups per address per hour (a 429 page beyond).
+VERIFY_LOOKUPS_PER_HOUR = env.int("VERIFY_LOOKUPS_PER_HOUR", default=60)

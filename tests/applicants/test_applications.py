@@ -53,11 +53,14 @@ def test_there_is_a_form_for_each_of_the_13_items_with_its_facts_and_evidence(
         assert str(policy.DECLARATION_TEXT)[:20] in html
 
 
-def test_the_dashboard_offers_a_new_application_per_item(client, enterprise_user):
+def test_the_dashboard_offers_a_new_application_per_item_the_rules_admit(client, enterprise_user):
     client.force_login(enterprise_user)
     html = client.get(reverse("home")).content.decode()
+    version = policy.version_in_force()
+    applicant_type = enterprise_user.enterprise.applicant_type
     for item in ALL_ITEMS:
-        assert reverse("applicants:new", args=[item]) in html
+        offered = reverse("applicants:new", args=[item]) in html
+        assert offered == (applicant_type in version.items[item].applicant_types), item
 
 
 def test_an_unknown_item_is_404(client, enterprise_user):
@@ -539,8 +542,9 @@ def test_the_stored_explanation_follows_the_page_language(client, enterprise_use
     )
     assert Application.objects.filter(pk=case.pk).exists()
     url = reverse("applicants:detail", args=[case.pk])
-    assert "应奖励 100000.00 元。" in client.get(url).content.decode()
+    # Shown with thousands separators, derived from the stored text.
+    assert "应奖励 100,000.00 元。" in client.get(url).content.decode()
     client.post(reverse("set_language"), {"language": "en"})
     html = client.get(url).content.decode()
-    assert "Payable: 100000.00 yuan." in html
+    assert "Payable: 100,000.00 yuan." in html
     assert "应奖励" not in html

@@ -54,7 +54,8 @@ def test_a_county_reviewer_sees_only_their_jurisdiction(client, county_reviewer)
     ApplicationFactory(status=Status.DRAFT, jurisdiction="411502")
     client.force_login(county_reviewer)
     assert _ids(client.get(QUEUE)) == [mine.pk]
-    assert _ids(client.get(QUEUE, {"queue": "all", "jurisdiction": "411521"})) == []
+    # Another jurisdiction is not even a choice: the filter is refused, the scope stays.
+    assert _ids(client.get(QUEUE, {"queue": "all", "jurisdiction": "411521"})) == [mine.pk]
     assert client.get(_detail(mine)).status_code == 200
     assert client.get(_detail(theirs)).status_code == 404
     response = client.post(reverse("awards:case_decide", args=[theirs.pk]), {"action": "recommend"})

@@ -151,7 +151,12 @@ def test_every_state_is_reachable_and_every_transition_targets_a_state():
 
 def test_bulk_actions_are_the_positive_review_steps():
     assert [t.action for t in bulk_actions_for(Role.COUNTY_REVIEWER)] == ["recommend"]
-    assert [t.action for t in bulk_actions_for(Role.CITY_REVIEWER)] == ["review", "approve"]
+    assert [t.action for t in bulk_actions_for(Role.CITY_REVIEWER)] == [
+        "review",
+        "approve",
+        "announce",
+        "confirm",
+    ]
     assert bulk_actions_for(Role.ENTERPRISE) == []
 
 

@@ -14,8 +14,12 @@ from portal.services import demo_data_load
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_a_case_at_every_stage_and_two_budget_years():
-    demo_data_load()
+def test_the_demo_has_a_case_at_every_stage_and_two_budget_years(
+    django_capture_on_commit_callbacks,
+):
+    # As `make run` loads it: what the demo queues after commit (re-plans, documents) runs too.
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_data_load()
     statuses = set(Application.objects.values_list("status", flat=True))
     assert {
         Status.DRAFT,

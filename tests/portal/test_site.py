@@ -74,15 +74,16 @@ def test_responses_carry_a_content_security_policy(client, db):
     assert "object-src 'none'" in policy
 
 
-def test_production_settings_pass_check_deploy():
+def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "jiangbu.xinyang.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        **extra,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO_ROOT,
         env=env,
@@ -90,8 +91,22 @@ def test_production_settings_pass_check_deploy():
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    from awards.documents.signing import _demo_key_pair
+
+    key, cert = _demo_key_pair(tmp_path)
+    result = _check_deploy(tmp_path, PDF_SIGNING_KEY_FILE=str(key), PDF_SIGNING_CERT_FILE=str(cert))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_sign_without_its_own_key(tmp_path):
+    result = _check_deploy(tmp_path)
+    assert result.returncode != 0
+    assert "awards.E001" in result.stdout + result.stderr
+    assert "PDF_SIGNING_KEY_FILE" in result.stdout + result.stderr
 
 
 def test_demo_data_loads_one_user_per_role_and_is_idempotent(db):

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号 / Demo logins (password: {DEMO_PASSWORD})")
         for login in logins:
             if login.role_label != county_label:
-                self.stdout.write(f"  {login.username:<18} {login.role_label} · {login.description}")
+                line = f"  {login.username:<18} {login.role_label} · {login.description}"
+                self.stdout.write(line)
         counties = [login for login in logins if login.role_label == county_label]
         self.stdout.write(f"  {county_label}（{len(counties)}）:")
         for start in range(0, len(counties), 4):

@@ -1,0 +1,47 @@
+"""The words of notifications, by code: stored as a code and parameters, worded when read.
+
+A notification is read in whatever language its reader has chosen when they open the page, so it
+keeps no translated text of its own; `notice_text` words it in the active language. People's own
+words (a reason) stay as they typed them.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+
+from applicants.models import Status
+
+CASE_STATUS = "case_status"
+
+
+def notice_params_for_case(
+    *, reference: str, project_name: str, status: str, reason: str = ""
+) -> dict[str, str]:
+    """The parameters of a CASE_STATUS notification: the case, the state it reached, the reason."""
+    return {"ref": reference, "project": project_name, "status": status, "reason": reason}
+
+
+def _case_status(params: Mapping[str, str]) -> str:
+    status = params["status"]
+    text = _("申报 %(ref)s「%(project)s」状态更新为：%(status)s。") % {
+        "ref": params["ref"],
+        "project": params["project"],
+        "status": Status(status).label if status in Status.values else status,
+    }
+    if params.get("reason"):
+        text += _("理由：%(reason)s") % {"reason": params["reason"]}
+    return text
+
+
+_TEXTS = {CASE_STATUS: _case_status}
+
+
+def notice_text(code: str, params: Mapping[str, str]) -> str:
+    """The notification worded in the active language; "" for an unknown code or broken params."""
+    render = _TEXTS.get(code)
+    if render is None:
+        return ""
+    try:
+        return render(params)
+    except (KeyError, TypeError):
+        return ""

@@ -1,0 +1,343 @@
+"""What each document states, read in one place (documents are Chinese: the law's language)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+import rules
+from applicants import policy
+from applicants.models import Application, ApplicationRevision, CaseEvent, Status
+from applicants.rmb import rmb_capital
+from applicants.roles import Role
+from awards.documents.models import Document, DocumentKind
+from awards.models import Award, Budget
+
+ZERO = Decimal("0.00")
+
+
+def _local_date(moment: datetime | None) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
+def _actor_text(event: CaseEvent | None) -> str:
+    if event is None:
+        return ""
+    if event.actor is None:
+        return "系统"
+    role = Role(event.actor_role).label if event.actor_role in Role.values else event.actor_role
+    name = event.actor.display_name or event.actor.username
+    where = policy.jurisdiction_name(event.actor.jurisdiction) if event.actor.jurisdiction else ""
+    return f"{name}（{role}{' · ' + where if where else ''}）"
+
+
+def _version_text(version_id: str) -> str:
+    try:
+        version = rules.load_rulebook().version(version_id)
+    except rules.RulesDataError:
+        return version_id
+    return f"{version.title}（{version.effective_from.isoformat()} 起施行）"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    value: str
+
+
+@dataclass
+class ApprovalSheet:
+    """奖励资金审批表 of one award."""
+
+    application: Application
+    award: Award
+    enterprise_name: str
+    credit_code: str
+    jurisdiction: str
+    item_title: str
+    clause: str
+    clause_text: str
+    facts: list[Line]
+    trace: list[str]
+    computed_amount: Decimal
+    amount: Decimal
+    amount_words: str
+    rules_version: str
+    county_opinion: Line | None
+    county_date: str
+    city_decision: Line | None
+    city_date: str
+    announcement: str
+    announcement_outcome: str
+    override: str = ""
+    exemption: str = ""
+
+    def subject(self) -> dict[str, str]:
+        return {
+            "case": self.application.reference,
+            "enterprise": self.enterprise_name,
+            "item": self.item_title,
+            "amount": f"{self.amount:.2f}",
+            "date": self.city_date,
+        }
+
+
+def approval_sheet(*, application_id: int) -> ApprovalSheet:
+    """Everything the 审批表 of a case states; the case must have an award."""
+    application = Application.objects.select_related("enterprise").get(pk=application_id)
+    award = Award.objects.select_related("approved_by").get(application=application)
+    events = list(
+        CaseEvent.objects.filter(application=application).select_related("actor").order_by("id")
+    )
+    recommend = next((e for e in reversed(events) if e.action == "recommend"), None)
+    approve = next((e for e in reversed(events) if e.action == "approve"), None)
+    rule = None
+    for version in reversed(rules.load_rulebook().versions):
+        rule = version.items.get(application.item)
+        if rule is not None:
+            break
+    facts = [
+        Line(
+            policy.fact_label(application.item, code),
+            policy.fact_value_label(application.item, code, value),
+        )
+        for code, value in (award.facts or {}).items()
+    ]
+    if award.announcement_starts_on:
+        starts, ends = award.announcement_starts_on, award.announcement_ends_on
+        ends_text = ends.isoformat() if ends else ""
+        announcement = f"{starts.isoformat()} 至 {ends_text}（{award.announcement_days} 天）"
+    else:
+        announcement = "尚未公示"
+    outcome = {
+        Status.APPROVED: "待公示",
+        Status.ANNOUNCED: "公示中",
+        Status.CONFIRMED: "公示期满无异议",
+        Status.SCHEDULED: "公示期满无异议",
+        Status.PAID: "公示期满无异议",
+        Status.REVIEWED: "公示期间收到异议，退回复审",
+    }.get(Status(application.status), str(Status(application.status).label))
+    objections = sum(1 for e in events if e.action == "object")
+    if objections and application.status != Status.REVIEWED:
+        outcome += f"（公示期间曾收到异议 {objections} 件，已复核）"
+    return ApprovalSheet(
+        application=application,
+        award=award,
+        enterprise_name=application.enterprise.name,
+        credit_code=application.enterprise.credit_code,
+        jurisdiction=policy.jurisdiction_name(application.jurisdiction),
+        item_title=policy.item_title(application.item),
+        clause=rule.clause if rule else "",
+        clause_text=rule.clause_text if rule else "",
+        facts=facts,
+        trace=[f"〔{s['clause']}〕{s['description']}" for s in award.trace],
+        computed_amount=award.computed_amount,
+        amount=award.amount,
+        amount_words=rmb_capital(award.amount),
+        rules_version=_version_text(award.rules_version),
+        county_opinion=Line(_actor_text(recommend), recommend.reason or "同意推荐")
+        if recommend
+        else None,
+        county_date=_local_date(recommend.created_at if recommend else None),
+        city_decision=Line(_actor_text(approve), "批准奖励") if approve else None,
+        city_date=_local_date(approve.created_at if approve else award.approved_at),
+        announcement=announcement,
+        announcement_outcome=outcome,
+        override=(
+            f"规则计算 {award.computed_amount:,.2f} 元，核定 {award.amount:,.2f} 元。"
+            f"理由：{award.override_reason}"
+            if award.overridden
+            else ""
+        ),
+        exemption=f"不占年度名额。理由：{award.exempt_reason}" if award.quota_exempt else "",
+    )
+
+
+@dataclass
+class BatchRow:
+    number: int
+    reference: str
+    enterprise: str
+    credit_code: str
+    jurisdiction: str
+    item: str
+    amount: Decimal
+    status: str
+
+
+@dataclass
+class BatchList:
+    """兑现资金汇总表 of one pay year."""
+
+    year: int
+    rows: list[BatchRow]
+    by_item: list[tuple[str, int, Decimal]]
+    by_jurisdiction: list[tuple[str, int, Decimal]]
+    budget: Decimal | None
+    planned: Decimal
+    paid: Decimal
+    total: Decimal
+    total_words: str
+    remaining: Decimal | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def subject(self) -> dict[str, str]:
+        return {
+            "year": str(self.year),
+            "count": str(len(self.rows)),
+            "amount": f"{self.total:.2f}",
+            "date": timezone.localdate().isoformat(),
+        }
+
+
+def batch_awards(*, year: int) -> QuerySet[Award]:
+    """The awards a pay year pays: scheduled into it or paid from it, in payment order."""
+    return (
+        Award.objects.filter(pay_year=year, application__status__in=[Status.SCHEDULED, Status.PAID])
+        .select_related("application__enterprise")
+        .order_by("first_approved_at", "id")
+    )
+
+
+def batch_list(*, year: int) -> BatchList:
+    """Everything the batch list of a pay year states."""
+    rows: list[BatchRow] = []
+    by_item: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
+    by_place: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
+    planned = paid = ZERO
+    for number, award in enumerate(batch_awards(year=year), 1):
+        case = award.application
+        item, place = policy.item_title(case.item), policy.jurisdiction_name(case.jurisdiction)
+        rows.append(
+            BatchRow(
+                number,
+                case.reference,
+                case.enterprise.name,
+                case.enterprise.credit_code,
+                place,
+                item,
+                award.amount,
+                str(Status(case.status).label),
+            )
+        )
+        by_item[item] = (by_item[item][0] + 1, by_item[item][1] + award.amount)
+        by_place[place] = (by_place[place][0] + 1, by_place[place][1] + award.amount)
+        if case.status == Status.PAID:
+            paid += award.amount
+        else:
+            planned += award.amount
+    budget = Budget.objects.filter(year=year).values_list("amount", flat=True).first()
+    total = planned + paid
+    return BatchList(
+        year=year,
+        rows=rows,
+        by_item=[(k, v[0], v[1]) for k, v in sorted(by_item.items())],
+        by_jurisdiction=[(k, v[0], v[1]) for k, v in sorted(by_place.items())],
+        budget=budget,
+        planned=planned,
+        paid=paid,
+        total=total,
+        total_words=rmb_capital(total),
+        remaining=budget - total if budget is not None else None,
+    )
+
+
+@dataclass
+class Receipt:
+    """申报回执 of one submission."""
+
+    application: Application
+    revision: ApplicationRevision
+    item_title: str
+    facts: list[Line]
+    evidence: list[dict[str, object]]
+    expected_amount: Decimal
+    submitted_on: str
+
+    def subject(self) -> dict[str, str]:
+        return {
+            "case": self.application.reference,
+            "enterprise": self.application.enterprise.name,
+            "item": self.item_title,
+            "amount": self.revision.snapshot.get("quote", {}).get("amount", ""),
+            "date": self.submitted_on,
+        }
+
+
+def receipt(*, application_id: int, revision: int | None = None) -> Receipt:
+    """Everything the receipt of a submission states (the latest one by default)."""
+    application = Application.objects.select_related("enterprise").get(pk=application_id)
+    revisions = ApplicationRevision.objects.filter(application=application).order_by("-number")
+    chosen = revisions.filter(number=revision).first() if revision else revisions.first()
+    if chosen is None:
+        raise ApplicationRevision.DoesNotExist
+    snapshot = chosen.snapshot
+    facts = [
+        Line(
+            policy.fact_label(application.item, code),
+            policy.fact_value_label(application.item, code, str(value)),
+        )
+        for code, value in (snapshot.get("facts") or {}).items()
+    ]
+    return Receipt(
+        application=application,
+        revision=chosen,
+        item_title=policy.item_title(application.item),
+        facts=facts,
+        evidence=list(snapshot.get("evidence") or []),
+        expected_amount=Decimal(snapshot.get("quote", {}).get("amount") or "0.00"),
+        submitted_on=_local_date(chosen.submitted_at),
+    )
+
+
+def documents_for_case(*, application: Application) -> list[Document]:
+    """The current documents of a case, newest first."""
+    return list(
+        Document.objects.filter(
+            application=application, superseded_by__isnull=True, voided_at__isnull=True
+        ).order_by("kind", "-created_at")
+    )
+
+
+def batch_documents_by_year() -> dict[int, Document]:
+    """The current batch list of each pay year."""
+    return {
+        d.pay_year: d
+        for d in Document.objects.filter(
+            kind=DocumentKind.BATCH, superseded_by__isnull=True, voided_at__isnull=True
+        )
+        if d.pay_year is not None
+    }
+
+
+def document_by_code(code: str) -> Document | None:
+    return Document.objects.filter(code=code).select_related("superseded_by").first()
+
+
+def current_successor(document: Document) -> Document | None:
+    """The current version that replaced `document`, following the chain."""
+    seen = 0
+    current = document
+    while current.superseded_by_id is not None and seen < 100:
+        current = Document.objects.get(pk=current.superseded_by_id)
+        seen += 1
+    return current if current.pk != document.pk else None
+
+
+def latest_budget_years() -> list[int]:
+    return sorted(set(Budget.objects.values_list("year", flat=True)))
+
+
+__all__ = [
+    "ApprovalSheet",
+    "BatchList",
+    "DocumentKind",
+    "Receipt",
+    "approval_sheet",
+    "batch_list",
+    "date",
+    "receipt",
+]

@@ -1,0 +1,93 @@
+"""The public verification page and the document downloads (access as for the case)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applicants.models import User
+from applicants.roles import Role
+from applicants.selectors import case_get_for
+from awards.documents import selectors
+from awards.documents.models import Document, DocumentLookup
+from awards.views import client_ip
+
+_CODE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """What a document with this code states, and whether it is the current version (no login)."""
+    address = client_ip(request)
+    since = timezone.now() - timedelta(hours=1)
+    recent = DocumentLookup.objects.filter(ip_address=address, created_at__gte=since).count()
+    if settings.VERIFY_LOOKUPS_PER_HOUR and recent >= settings.VERIFY_LOOKUPS_PER_HOUR:
+        return render(request, "awards/documents/verify_throttled.html", status=429)
+    DocumentLookup.objects.create(ip_address=address)
+    normalised = code.strip().upper()
+    document = selectors.document_by_code(normalised) if set(normalised) <= _CODE_CHARS else None
+    if document is None:
+        return render(request, "awards/documents/verify_unknown.html", {"code": code}, status=404)
+    return render(
+        request,
+        "awards/documents/verify.html",
+        {"document": document, "successor": selectors.current_successor(document)},
+    )
+
+
+def _may_download(user: User, document: Document) -> bool:
+    if document.application_id is not None:
+        case = case_get_for(user, document.application_id)  # 404 unless the case is visible
+        if user.role == Role.ENTERPRISE:
+            # The enterprise's own receipts at once; its 审批表 once the award is public.
+            return document.kind == "receipt" or case.status in {
+                "announced",
+                "confirmed",
+                "scheduled",
+                "paid",
+            }
+        return True
+    return user.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """One stored document, as the PDF it was signed as."""
+    document = Document.objects.filter(pk=pk).first()
+    if document is None or not _may_download(request.user, document):  # type: ignore[arg-type]
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"{document.get_kind_display()}-{document.code}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def render_batch(request: HttpRequest, year: int) -> HttpResponse:
+    """Queue the batch list of a pay year (finance and the city); the finance page links it."""
+    from awards.documents.tasks import render_batch as render_batch_task
+
+    user: User = request.user  # type: ignore[assignment]
+    if user.role not in {Role.FINANCE, Role.CITY_REVIEWER}:
+        raise Http404
+    if not 2020 <= year <= 2100:
+        raise Http404
+    transaction.on_commit(lambda: render_batch_task.delay(year))
+    messages.success(
+        request, _("%(year)s 年度兑现资金汇总表正在生成，稍后刷新本页即可下载。") % {"year": year}
+    )
+    return redirect("awards:finance")

@@ -1,0 +1,1 @@
+"""The finance desk: budgets, the payout plan, payments and recoveries."""

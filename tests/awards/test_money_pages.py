@@ -1,0 +1,90 @@
+"""What finance and the city see of the plan's state, recoveries and flagged new prices."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applicants.models import Status
+from awards.models import Award, AwardRecovery, PayoutPlanState
+from awards.services.announcements import objection_file
+from awards.services.decisions import case_decide
+from awards.services.payouts import budget_set
+from tests.awards.helpers import case_in, city_user, finance_user
+from tests.factories import ApplicationFactory, EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+PROJECT = "茶产业数据要素应用"
+
+
+def test_the_finance_page_says_when_the_plan_is_stale(client):
+    finance = finance_user()
+    client.force_login(finance)
+    budget_set(year=2026, amount=Decimal("500000.00"), actor=finance)
+    html = client.get(reverse("awards:finance")).content.decode()
+    assert 'id="plan-stale"' in html
+    assert "暂停登记兑付" in html
+    PayoutPlanState.objects.update(stale=False)
+    assert 'id="plan-stale"' not in client.get(reverse("awards:finance")).content.decode()
+
+
+def test_the_finance_page_lists_recoveries_and_links_the_batch_list(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PDF_DEMO_SIGNING_DIR = tmp_path / "signing"
+    paid = case_in(Status.PAID)
+    AwardRecovery.objects.create(
+        award=Award.objects.get(application=paid), amount=Decimal("20000.00"), reason="按规则多付"
+    )
+    client.force_login(finance_user())
+    html = client.get(reverse("awards:finance")).content.decode()
+    assert 'id="recoveries"' in html
+    assert "¥20,000.00" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("documents:render_batch", args=[2026]))
+    assert response.status_code == 302
+    html = client.get(reverse("awards:finance")).content.decode()
+    assert 'class="batch-link"' in html
+
+
+def test_the_city_decides_a_flagged_new_price_on_the_case_page(client):
+    enterprise = EnterpriseFactory()
+    provincial = case_in(
+        Status.ANNOUNCED,
+        enterprise=enterprise,
+        item="contest_provincial",
+        project_name=PROJECT,
+        facts={"prize_level": "first"},
+    )
+    national = ApplicationFactory(
+        enterprise=enterprise,
+        item="contest_national",
+        project_name=PROJECT,
+        facts={"prize_level": "first"},
+        status=Status.REVIEWED,
+    )
+    city = city_user()
+    case_decide(application_id=national.pk, action="approve", actor=city)
+    case_decide(application_id=national.pk, action="announce", actor=city)
+    objection_file(application_id=provincial.pk, name="王五", contact="138", text="与公告不符。")
+    case_decide(application_id=provincial.pk, action="city_reject", actor=city, reason="不实")
+
+    client.force_login(city)
+    page = reverse("awards:case_detail", args=[national.pk])
+    html = client.get(page).content.decode()
+    assert 'id="reprice-card"' in html
+    assert "¥300,000.00" in html
+    assert "¥200,000.00" in html
+    response = client.post(reverse("awards:award_reprice", args=[national.pk]), {"accept": "1"})
+    assert response.status_code == 302
+    assert Award.objects.get(application=national).amount == Decimal("300000.00")
+    assert 'id="reprice-card"' not in client.get(page).content.decode()
+
+
+def test_only_the_city_may_decide_a_new_price(client):
+    case = case_in(Status.ANNOUNCED)
+    Award.objects.filter(application=case).update(reprice_to=Decimal("1.00"))
+    client.force_login(finance_user())
+    client.post(reverse("awards:award_reprice", args=[case.pk]), {"accept": "1"})
+    assert Award.objects.get(application=case).reprice_to == Decimal("1.00")
