@@ -20,6 +20,7 @@ from applicants.roles import OFFICIAL_ROLES
 from applicants.serializer_fields import CleanCharField
 from applicants.workflow import BY_ACTION
 from awards import selectors
+from awards.cases import selectors as case_selectors
 from awards.filters import ReviewQueueFilter
 from awards.models import Award
 from awards.services.decisions import case_decide
@@ -274,7 +275,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        detail = selectors.case_detail_for(
+        detail = case_selectors.case_detail_for(
             user=cast(User, request.user), application_id=kwargs["pk"]
         )
         serializer = CaseDetailSerializer(

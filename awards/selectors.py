@@ -1,4 +1,7 @@
-"""Reads for awards: review queues, the case page, the public announcement and dashboards.
+"""Reads for awards: review queues, the amount of a case, the announcement and dashboards.
+
+The case page's reads are in `awards.cases.selectors`, the finance desk's in
+`awards.payouts.selectors`.
 
 Every read of cases starts from `applicants.selectors.cases_visible_to` (or `case_get_for`), so
 access is decided in one place. Querysets carry the `select_related` that keep query counts flat.
@@ -8,38 +11,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from applicants import policy
-from applicants.history import HistoryEntry, case_history
 from applicants.models import (
     Application,
-    CaseEvent,
-    EvidenceFile,
     Notification,
     Status,
     User,
 )
 from applicants.roles import Role
 from applicants.selectors import (
-    case_get_for,
     cases_visible_to,
-    credit_code_division_warning,
-    similar_applications,
 )
 from applicants.text import achievement_key
 from applicants.workflow import (
     GRANTED_STATES,
     TRANSITIONS,
-    Transition,
-    transitions_from,
 )
-from awards.models import Award, Objection
+from awards.models import Award
 from rules import Quote, RulesInputError, load_rulebook, quote
 
 # The states in which a case waits for each official role.
@@ -257,244 +249,6 @@ def case_amount(*, application: Application) -> AmountView:
         trace=[step.to_dict(lang) for step in result.trace],
         reasons=[reason.text(lang) for reason in result.reasons],
     )
-
-
-# --- the case page ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    file: EvidenceFile
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class FactRow:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class CaseLink:
-    """Another case named on the case page; `url` is "" when it lies outside the official's scope
-    (then neither its number nor its name is shown)."""
-
-    application: Application
-    url: str
-    status_label: str
-
-    @property
-    def visible(self) -> bool:
-        return bool(self.url)
-
-
-@dataclass(frozen=True)
-class CaseWarning:
-    """One thing the official should look at before deciding, in the page's language."""
-
-    kind: str  # duplicate, similar, first_time, credit_code_division, ineligible
-    text: str
-    cases: list[CaseLink] = field(default_factory=list)
-    hidden_cases: int = 0  # how many more exist outside the official's scope
-
-
-@dataclass(frozen=True)
-class AwardRow:
-    """An award the same enterprise holds (granted, or sent back by an objection)."""
-
-    link: CaseLink
-    award: Award
-    item_title: str
-    # Counted against this case under 从优、就高、不重复 (`earlier_awards_for`).
-    same_achievement: bool
-
-
-@dataclass(frozen=True)
-class CaseDetail:
-    application: Application
-    facts: list[FactRow]
-    evidence: list[EvidenceRow]
-    amount: AmountView
-    duplicate_of: Application | None
-    # A duplicate exists but lies outside this official's scope: warn without naming it.
-    duplicate_hidden: bool
-    earlier_awards: list[Award]
-    history: list[HistoryEntry]
-    objections: list[Objection]
-    actions: list[Transition]
-    item_title: str = ""
-    jurisdiction_name: str = ""
-    item_titles: dict[str, str] = field(default_factory=dict)
-    warnings: list[CaseWarning] = field(default_factory=list)
-    enterprise_awards: list[AwardRow] = field(default_factory=list)
-
-
-# Texts of the case page's warnings (tests reuse them).
-WARNING_DUPLICATE = gettext_lazy("疑似重复申报：与以下申报为同一单位的同一事项和成果")
-WARNING_DUPLICATE_HIDDEN = gettext_lazy(
-    "疑似重复申报：同一单位已就同一事项和成果另行申报，该申报尚未进入您的审核范围。"
-)
-WARNING_SIMILAR = gettext_lazy("名称相近的同类申报（可能为同一成果）")
-WARNING_FIRST_TIME = gettext_lazy(
-    "“首次”类事项：该单位已有同一事项的申报在办或已获奖励，每个单位只能获得一次"
-)
-WARNING_INELIGIBLE = gettext_lazy("按规则不符合奖励条件：%(reasons)s")
-
-# A first-time item is taken while another case of it is in review or granted (not refused,
-# withdrawn or a draft).
-_FIRST_TIME_BLOCKING = frozenset(Status.values) - {
-    Status.DRAFT,
-    Status.WITHDRAWN,
-    Status.REJECTED,
-}
-
-
-def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
-    """Everything the case page shows; 404 unless `user` may see the case.
-
-    A fixed number of queries whatever the number of events, files, awards or warnings.
-    """
-    application = case_get_for(user, application_id)  # type: ignore[arg-type]
-    application = (
-        Application.objects.select_related(
-            "enterprise", "award", "award__approved_by", "possible_duplicate_of"
-        )
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.select_related("actor", "actor__enterprise").order_by(
-                    "id"
-                ),
-            ),
-            "evidence_files",
-            "objections",
-        )
-        .get(pk=application.pk)
-    )
-    facts = [
-        FactRow(policy.fact_label(application.item, code), _fact_value(application, code, value))
-        for code, value in (application.facts or {}).items()
-    ]
-    evidence = [
-        EvidenceRow(
-            f,
-            policy.evidence_label(application.item, f.kind),
-            reverse("applicants:evidence", args=[f.pk]),
-        )
-        for f in application.evidence_files.all()
-    ]
-    history = case_history(application.events.all(), application=application)
-    earlier = list(earlier_awards_for(application=application))
-    # The enterprise's other filed cases, with their awards: one read for the award list and
-    # the first-time check.
-    others = list(
-        Application.objects.filter(enterprise_id=application.enterprise_id)
-        .exclude(pk=application.pk)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
-        .select_related("award")
-        .order_by("submitted_at", "id")
-    )
-    similar = similar_applications(application)
-    duplicate = application.possible_duplicate_of
-    named = {c.pk for c in others} | {c.pk for c in similar}
-    if duplicate is not None:
-        named.add(duplicate.pk)
-    visible_ids = (
-        set(cases_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
-        if named
-        else set()
-    )
-    amount = case_amount(application=application)
-    earlier_ids = {a.application_id for a in earlier}
-    award_rows = [
-        AwardRow(
-            link=_case_link(other, visible_ids),
-            award=other.award,
-            item_title=policy.item_title(other.item),
-            same_achievement=other.pk in earlier_ids,
-        )
-        for other in others
-        if (other.status in GRANTED_STATES or other.pk in earlier_ids)
-        and getattr(other, "award", None) is not None
-    ]
-    duplicate_visible = duplicate is not None and duplicate.pk in visible_ids
-    return CaseDetail(
-        application=application,
-        facts=facts,
-        evidence=evidence,
-        amount=amount,
-        duplicate_of=duplicate if duplicate_visible else None,
-        duplicate_hidden=duplicate is not None and not duplicate_visible,
-        earlier_awards=earlier,
-        history=history,
-        objections=list(application.objections.all()),
-        actions=transitions_from(application.status, user.role),
-        item_title=policy.item_title(application.item),
-        jurisdiction_name=policy.jurisdiction_name(application.jurisdiction),
-        item_titles={a.application.item: policy.item_title(a.application.item) for a in earlier},
-        warnings=_case_warnings(
-            application=application,
-            duplicate=duplicate,
-            similar=similar,
-            others=others,
-            amount=amount,
-            visible_ids=visible_ids,
-        ),
-        enterprise_awards=award_rows,
-    )
-
-
-def _case_link(case: Application, visible_ids: set[int]) -> CaseLink:
-    url = reverse("awards:case_detail", args=[case.pk]) if case.pk in visible_ids else ""
-    return CaseLink(application=case, url=url, status_label=str(case.get_status_display()))
-
-
-def _linked(cases: list[Application], visible_ids: set[int]) -> tuple[list[CaseLink], int]:
-    links = [_case_link(c, visible_ids) for c in cases]
-    return [link for link in links if link.visible], sum(1 for link in links if not link.visible)
-
-
-def _case_warnings(
-    *,
-    application: Application,
-    duplicate: Application | None,
-    similar: list[Application],
-    others: list[Application],
-    amount: AmountView,
-    visible_ids: set[int],
-) -> list[CaseWarning]:
-    """Every warning of the case page, most serious first; reads nothing from the database."""
-    warnings = []
-    if duplicate is not None:
-        links, _hidden = _linked([duplicate], visible_ids)
-        duplicate_text = WARNING_DUPLICATE if links else WARNING_DUPLICATE_HIDDEN
-        warnings.append(CaseWarning("duplicate", str(duplicate_text), links))
-    near = [c for c in similar if duplicate is None or c.pk != duplicate.pk]
-    if near:
-        links, hidden = _linked(near, visible_ids)
-        warnings.append(CaseWarning("similar", str(WARNING_SIMILAR), links, hidden))
-    rule = policy.item_rule(application.item)
-    if rule is not None and rule.first_time:
-        taken = [
-            c for c in others if c.item == application.item and c.status in _FIRST_TIME_BLOCKING
-        ]
-        if taken:
-            links, hidden = _linked(taken, visible_ids)
-            warnings.append(CaseWarning("first_time", str(WARNING_FIRST_TIME), links, hidden))
-    division = credit_code_division_warning(
-        credit_code=application.enterprise.credit_code, jurisdiction=application.jurisdiction
-    )
-    if division:
-        warnings.append(CaseWarning("credit_code_division", division))
-    if not amount.eligible and amount.reasons:
-        reasons = _("；").join(amount.reasons)
-        warnings.append(CaseWarning("ineligible", str(WARNING_INELIGIBLE % {"reasons": reasons})))
-    return warnings
-
-
-def _fact_value(application: Application, code: str, value: object) -> str:
-    return policy.fact_value_label(application.item, code, str(value))
 
 
 # --- the public announcement (公示) -----------------------------------------------------------

@@ -26,6 +26,7 @@ from applicants.roles import OFFICIAL_ROLES, Role
 from applicants.selectors import case_get_for
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
+from awards.cases import selectors as case_selectors
 from awards.documents.selectors import batch_documents_by_year, documents_for_case
 from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
 from awards.forms import (
@@ -159,7 +160,7 @@ def _case_page(
     exempt_form: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    detail = selectors.case_detail_for(user=_user(request), application_id=pk)
+    detail = case_selectors.case_detail_for(user=_user(request), application_id=pk)
     award = detail.amount.award
     # Approving again shows the exemption the award has, so leaving it alone carries it over.
     decision_initial = (

@@ -14,7 +14,7 @@ from stdnum.cn import uscc
 
 from applicants.audit import audit_append
 from applicants.models import EvidenceFile, Status
-from awards.selectors import (
+from awards.cases.selectors import (
     WARNING_DUPLICATE,
     WARNING_FIRST_TIME,
     WARNING_SIMILAR,

@@ -1,0 +1,1 @@
+"""The officials' case page: what it reads and shows."""
