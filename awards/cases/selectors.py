@@ -254,5 +254,3 @@ def _case_warnings(
 
 def _fact_value(application: Application, code: str, value: object) -> str:
     return policy.fact_value_label(application.item, code, str(value))
-
-
