@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 # What such a user may still open: the change itself, signing out, the language switch.
 PASSWORD_CHANGE_ALLOWED_VIEWS = frozenset(
