@@ -73,7 +73,7 @@ FIRST_TIME_ALREADY_GRANTED = _(
     "“%(item)s”每家企业只奖励一次：本单位已有该事项的申报获批或已兑付，不能再次申报。"
 )
 FIRST_TIME_OTHER_CASE = _(
-    "“%(item)s”每家企业只奖励一次：本单位已有该事项的申报 %(reference)s（%(status)s）"
+    "%(item)s每家企业只奖励一次：本单位已有该事项的申报 %(reference)s（%(status)s）"
     "在办或已获奖励，不能再提交。该申报撤回或不予支持后，方可提交本申报。"
 )
 # Advice, not refusals: the rules will find the enterprise ineligible whatever it types.

@@ -24,6 +24,7 @@ from applicants import policy
 from applicants.errors import (
     CREDIT_CODE_OTHER_JURISDICTION,
     CREDIT_CODE_OUTSIDE_CITY,
+    FIRST_TIME_OTHER_CASE,
     ITEM_ONLY_FOR_APPLICANT_TYPES,
     ITEM_ONLY_FOR_JURISDICTIONS,
     SUBMIT_DECLARATION_REQUIRED,
@@ -419,4 +420,23 @@ def submission_blockers(application: Application) -> list[tuple[str, str]]:
     )
     if not application.declaration_accepted:
         blockers.append(("declaration_accepted", str(SUBMIT_DECLARATION_REQUIRED)))
+    if rule.first_time:
+        # Said before the confirmation step, not only when its button is pressed.
+        other = first_time_other_case(
+            enterprise_id=application.enterprise_id, item=rule.code, exclude_id=application.pk
+        )
+        if other is not None:
+            blockers.append(
+                (
+                    "item",
+                    str(
+                        FIRST_TIME_OTHER_CASE
+                        % {
+                            "item": rule.title(lang),
+                            "reference": other.reference,
+                            "status": Status(other.status).label,
+                        }
+                    ),
+                )
+            )
     return blockers

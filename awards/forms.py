@@ -116,6 +116,11 @@ class OverrideForm(forms.Form):
         label=_("调整理由"), multiline=True, max_length=MAX_REASON, widget=_textarea(2)
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Ids of its own: the case page shows several forms with a "reason" at once.
+        kwargs.setdefault("auto_id", "override_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class ExemptForm(forms.Form):
     exempt = forms.BooleanField(
@@ -126,6 +131,11 @@ class ExemptForm(forms.Form):
     reason = CleanCharField(
         label=_("理由"), multiline=True, max_length=MAX_REASON, widget=_textarea(2)
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Ids of its own: the case page shows several forms with a "reason" at once.
+        kwargs.setdefault("auto_id", "exempt_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class RepriceForm(forms.Form):
@@ -138,6 +148,11 @@ class RepriceForm(forms.Form):
     reason = CleanCharField(
         label=_("说明"), required=False, multiline=True, max_length=MAX_REASON, widget=_textarea(2)
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Ids of its own: the case page shows several forms with a "reason" at once.
+        kwargs.setdefault("auto_id", "reprice_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class BudgetForm(forms.Form):

@@ -27,7 +27,11 @@ from applicants.selectors import case_get_for
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
 from awards.cases import selectors as case_selectors
-from awards.documents.selectors import batch_documents_by_year, documents_for_case
+from awards.documents.selectors import (
+    batch_documents_by_year,
+    document_is_current,
+    documents_for_case,
+)
 from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
 from awards.forms import (
     BudgetForm,
@@ -166,10 +170,12 @@ def _case_page(
     decision_initial = (
         {"quota_exempt": award.quota_exempt, "exempt_reason": award.exempt_reason} if award else {}
     )
+    bound = [f for f in (decision_form, override_form, exempt_form) if f is not None and f.errors]
     return render(
         request,
         "awards/case_detail.html",
         {
+            "forms_with_errors": bound,
             "detail": detail,
             "case": detail.application,
             "documents": documents_for_case(application=detail.application),
@@ -300,6 +306,7 @@ def finance(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(year)s 年度预算已保存。") % form.cleaned_data)
             return redirect("awards:finance")
+    batch_documents = batch_documents_by_year()
     cases = payout_selectors.payout_cases(user=_user(request))
     page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -309,7 +316,10 @@ def finance(request: HttpRequest) -> HttpResponse:
             "form": form,
             "plan_state": payout_selectors.plan_state(),
             "recoveries": list(payout_selectors.recoveries_open()[:100]),
-            "batch_documents": batch_documents_by_year(),
+            "batch_documents": batch_documents,
+            # A batch list rendered before the year changed (a payment, a re-plan) is outdated.
+            "stale_batches": {d.pk for d in batch_documents.values() if not document_is_current(d)},
+            "unplanned_count": payout_selectors.confirmed_without_year_count(),
             "years": payout_selectors.payout_overview(),
             "page": page,
             "query": "",

@@ -1,12 +1,14 @@
 """What each document states, read in one place (documents are Chinese: the law's language)."""
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import rules
 from applicants import policy
@@ -300,6 +302,24 @@ def documents_for_case(*, application: Application) -> list[Document]:
             application=application, superseded_by__isnull=True, voided_at__isnull=True
         ).order_by("kind", "-created_at")
     )
+
+
+def batch_fingerprint(batch: BatchList) -> str:
+    """What a batch list states, as a hash: the awards of the year, their state, the budget."""
+    rows = [(r.reference, f"{r.amount:.2f}", r.status) for r in batch.rows]
+    budget = f"{batch.budget:.2f}" if batch.budget is not None else None
+    text = json.dumps({"rows": rows, "budget": budget}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def document_is_current(document: Document) -> bool:
+    """Current: not superseded or voided and, for a batch list, its year still as it states."""
+    if not document.is_current:
+        return False
+    if document.kind == DocumentKind.BATCH and document.pay_year is not None:
+        with translation.override("zh-hans"):
+            return batch_fingerprint(batch_list(year=document.pay_year)) == document.content_key
+    return True
 
 
 def batch_documents_by_year() -> dict[int, Document]:

@@ -148,12 +148,7 @@ def document_render_batch(*, year: int, actor: User | None = None) -> Document:
     """The batch list (兑现资金汇总表) of one pay year as it stands."""
     with translation.override("zh-hans"):
         batch = selectors.batch_list(year=year)
-    key = _fingerprint(
-        {
-            "rows": [(r.reference, r.amount, r.status) for r in batch.rows],
-            "budget": batch.budget,
-        }
-    )
+    key = selectors.batch_fingerprint(batch)
     current = _current(kind=DocumentKind.BATCH, pay_year=year)
     if current is not None and current.content_key == key:
         return current

@@ -38,7 +38,11 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "awards/documents/verify.html",
-        {"document": document, "successor": selectors.current_successor(document)},
+        {
+            "document": document,
+            "current": selectors.document_is_current(document),
+            "successor": selectors.current_successor(document),
+        },
     )
 
 

@@ -75,3 +75,8 @@ def recoveries_open() -> QuerySet[AwardRecovery]:
         .select_related("award__application__enterprise")
         .order_by("created_at", "id")
     )
+
+
+def confirmed_without_year_count() -> int:
+    """Confirmed awards the stored plan has not placed yet (waiting for the next plan run)."""
+    return Award.objects.filter(application__status=Status.CONFIRMED).count()

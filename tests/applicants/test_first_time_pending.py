@@ -180,3 +180,13 @@ def test_submitting_from_the_confirmation_page_shows_the_refusal(client, enterpr
     assert _refusal(first) in response.content.decode()
     second.refresh_from_db()
     assert second.status == Status.DRAFT
+
+
+def test_the_confirmation_page_says_why_before_the_button_is_pressed(client, enterprise_user):
+    first = _submitted(enterprise_user)
+    second = _balance_sheet(enterprise_user, name="另一批数据资源入表")
+    client.force_login(enterprise_user)
+    html = client.get(reverse("applicants:submit", args=[second.pk])).content.decode()
+    assert 'id="submit-blockers"' in html
+    assert first.reference in html
+    assert "“数据资源“首入表””" not in html  # the title's own quotes are not doubled

@@ -413,3 +413,21 @@ def test_an_unknown_document_kind_is_a_json_error_from_the_shell():
     )
     assert out.returncode == 2
     assert "arguments" in json.loads(out.stdout)["errors"]
+
+
+def test_a_batch_list_outdated_by_a_payment_no_longer_verifies_as_current(client):
+    year = timezone.localdate().year
+    Budget.objects.create(year=year, amount=Decimal("10000000.00"))
+    case_in(Status.SCHEDULED, pay_year=year)
+    batch = document_render_batch(year=year)
+    assert 'data-current="true"' in client.get(f"/verify/{batch.code}/").content.decode()
+    case_in(Status.PAID, pay_year=year)  # the year changed after the list was rendered
+    html = client.get(f"/verify/{batch.code}/").content.decode()
+    assert 'data-current="false"' in html
+    assert "已不是现行版本" in html
+    client.force_login(make_user(Role.FINANCE))
+    assert (
+        'class="badge text-bg-warning batch-stale"'
+        in client.get(reverse("awards:finance")).content.decode()
+    )
+    assert document_render_batch(year=year).pk != batch.pk

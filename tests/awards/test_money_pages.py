@@ -88,3 +88,20 @@ def test_only_the_city_may_decide_a_new_price(client):
     client.force_login(finance_user())
     client.post(reverse("awards:award_reprice", args=[case.pk]), {"accept": "1"})
     assert Award.objects.get(application=case).reprice_to == Decimal("1.00")
+
+
+def test_a_refused_decision_says_so_at_the_top_of_the_case_page(client):
+    case = case_in(Status.SUBMITTED, jurisdiction="411502")
+    from applicants.roles import Role
+    from tests.factories import make_user
+
+    client.force_login(make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
+    response = client.post(
+        reverse("awards:case_decide", args=[case.pk]), {"action": "county_return", "reason": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="form-errors"' in html
+    assert "此操作必须填写理由" in html
+    page = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
+    assert page.count('id="id_reason"') <= 1  # one reason box per id on the page

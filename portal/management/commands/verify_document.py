@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from awards.documents.models import Document
+from awards.documents.selectors import document_is_current
 from awards.documents.services import CODE_LENGTH
 from awards.documents.signing import signature_status
 from portal.management.json_command import InvalidInput, JsonCommand
@@ -50,7 +51,7 @@ class Command(JsonCommand):
         valid = document is not None and bool(signature["intact"]) and bool(signature["trusted"])
         return {
             "valid": valid,
-            "current": document.is_current if document is not None else None,
+            "current": document_is_current(document) if document is not None else None,
             "code": document.code if document is not None else None,
             "kind": document.kind if document is not None else None,
             "signature": signature,
