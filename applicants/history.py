@@ -13,11 +13,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from applicants import policy
 from applicants.models import Application, CaseEvent, Status
+from applicants.programmes import programme_name
 from applicants.roles import Role
 from applicants.trace import rules_version_label
 from applicants.workflow import BY_ACTION, SYSTEM
@@ -141,6 +143,8 @@ def _other_action_labels() -> dict[str, str]:
         "topup_case_opened": pgettext("history action", "补差申报"),
         "recovery_recorded": pgettext("history action", "登记追回"),
         "document_rendered": pgettext("history action", "生成文书"),
+        "match_proposed": pgettext("history action", "生成县级同步奖励"),
+        "match_none": pgettext("history action", "县级同步奖励不适用"),
     }
 
 
@@ -344,6 +348,44 @@ def _budget(data: dict, application: Application) -> str:
     }
 
 
+def _programme(data: dict) -> str:
+    return programme_name(str(data.get("programme", "")))
+
+
+def _match_proposed_here(data: dict, application: Application) -> str:
+    return _("平台依据市级奖励 %(ref)s（%(city)s 元）生成%(programme)s %(amount)s 元，免申即享") % {
+        "ref": data["city_reference"],
+        "city": _money(data["city_amount"]),
+        "programme": _programme(data),
+        "amount": _money(data["amount"]),
+    }
+
+
+def _match_proposed_on_city_case(data: dict, application: Application) -> str:
+    return _("已生成%(programme)s %(amount)s 元（%(ref)s），待县区确认") % {
+        "programme": _programme(data),
+        "amount": _money(data["amount"]),
+        "ref": data["match_reference"],
+    }
+
+
+def _match_none(data: dict, application: Application) -> str:
+    lang = "en" if (translation.get_language() or "").startswith("en") else "zh"
+    reasons = [
+        str(r.get(lang, r.get("zh", ""))) if isinstance(r, dict) else str(r)
+        for r in data.get("reasons") or []
+    ]
+    text = _("%(programme)s不适用") % {"programme": _programme(data)}
+    return f"{text}：{'；'.join(reasons)}" if reasons else text
+
+
+def _match_confirmed(data: dict, application: Application) -> str:
+    return _("县区确认%(programme)s %(amount)s 元") % {
+        "programme": _programme(data),
+        "amount": _money(data["amount"]),
+    }
+
+
 def _fixed(text: Callable[[], str]) -> Callable[[dict, Application], str]:
     return lambda data, application: text()
 
@@ -375,6 +417,11 @@ _SENTENCES: dict[str, Callable[[dict, Application], str]] = {
     "recovery_recorded": _recovery,
     "budget_set": _budget,
     "document_rendered": _document,
+    "match_propose": _match_proposed_here,
+    "match_proposed": _match_proposed_on_city_case,
+    "match_none": _match_none,
+    "match_confirm": _match_confirmed,
+    "match_reject": _fixed(lambda: _("县区不予同步奖励")),
 }
 
 

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from applicants.roles import Role
 from applicants.text import achievement_key
 
+# The city's own programme; a county's matching programme (县区同步奖励) is keyed by its code.
+CITY_PROGRAMME = "city"
+
 
 class Enterprise(models.Model):
     """A registered applicant (申报单位), identified by its unified social credit code."""
@@ -37,7 +40,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    # Only county/district reviewers are bound to one jurisdiction (a rules-version code).
+    # County/district reviewers and county finance are bound to one jurisdiction (a rules code).
     jurisdiction = models.CharField(_("所属县区"), max_length=32, blank=True)
     enterprise = models.ForeignKey(
         Enterprise,
@@ -56,8 +59,9 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role=Role.COUNTY_REVIEWER) | ~Q(jurisdiction=""),
-                name="county_reviewer_has_jurisdiction",
+                condition=~Q(role__in=[Role.COUNTY_REVIEWER, Role.COUNTY_FINANCE])
+                | ~Q(jurisdiction=""),
+                name="county_official_has_jurisdiction",
             ),
             models.CheckConstraint(
                 condition=Q(role=Role.ENTERPRISE) | Q(enterprise__isnull=True),
@@ -74,7 +78,13 @@ class User(AbstractUser):
 
     @property
     def is_official(self) -> bool:
-        return self.role in {Role.COUNTY_REVIEWER, Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
+        return self.role in {
+            Role.COUNTY_REVIEWER,
+            Role.COUNTY_FINANCE,
+            Role.CITY_REVIEWER,
+            Role.FINANCE,
+            Role.ADMIN,
+        }
 
 
 class Status(models.TextChoices):
@@ -83,6 +93,8 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
     RECOMMENDED = "recommended", _("县区已推荐")
+    # A county's matching case (同步奖励) the portal created from a city award: the county decides.
+    PROPOSED = "proposed", _("同步奖励待县区确认")
     REVIEWED = "reviewed", _("市级已复审")
     APPROVED = "approved", _("已批准")
     ANNOUNCED = "announced", _("公示中")
@@ -104,6 +116,20 @@ class Application(models.Model):
         related_name="applications",
     )
     item = models.CharField(_("奖励事项"), max_length=40, db_index=True)
+    # Whose money: the city's programme, or the county whose matching programme this case is.
+    programme = models.CharField(
+        _("奖励计划"), max_length=16, default=CITY_PROGRAMME, db_index=True, editable=False
+    )
+    # A county's matching case points at the city case whose confirmed award it matches.
+    matched_application = models.ForeignKey(
+        "self",
+        verbose_name=_("所同步的市级申报"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+        editable=False,
+    )
     project_name = models.CharField(_("项目/成果名称"), max_length=200)
     # `achievement_key(project_name)`: what 从优、就高、不重复 and the duplicate flag compare.
     project_key = models.CharField(_("成果名称比对键"), max_length=200, blank=True, editable=False)
@@ -150,6 +176,20 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["jurisdiction", "status"]),
             models.Index(fields=["enterprise", "project_key"], name="application_achievement"),
+            models.Index(fields=["programme", "status"], name="application_programme_status"),
+        ]
+        constraints = [
+            # One matching case per city case and county programme, however often it is asked.
+            models.UniqueConstraint(
+                fields=["matched_application", "programme"],
+                condition=Q(matched_application__isnull=False),
+                name="one_match_per_case_and_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(programme=CITY_PROGRAMME, matched_application__isnull=True)
+                | (~Q(programme=CITY_PROGRAMME) & Q(matched_application__isnull=False)),
+                name="county_case_matches_a_city_case",
+            ),
         ]
         permissions = [
             ("review_county", _("县区初审推荐")),
@@ -167,6 +207,11 @@ class Application(models.Model):
         if update_fields is not None and "project_name" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = {*update_fields, "project_key"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_match(self) -> bool:
+        """Whether this is a county's matching case (同步奖励) rather than a city application."""
+        return self.programme != CITY_PROGRAMME
 
     @property
     def reference(self) -> str:

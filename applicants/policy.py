@@ -6,11 +6,14 @@ version describes an item (the one in force today, Beijing time).
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 import rules
-from rules import ItemRule, RulesVersion
+from rules import ItemRule, ProgrammeVersion, RulesVersion
 
 
 def rules_lang() -> str:
@@ -40,6 +43,26 @@ def same_kind_items(item: str, event_date: date | None = None) -> frozenset[str]
     except rules.NoVersionInForce:
         version = book.versions[0]
     return version.same_kind(item)
+
+
+def programme_book() -> rules.ProgrammeBook:
+    """The county matching programmes of `settings.COUNTY_PROGRAMME_FILES` (县区同步奖励)."""
+    paths = tuple(str(p) for p in getattr(settings, "COUNTY_PROGRAMME_FILES", []) if str(p))
+    return _programme_book(paths)
+
+
+@lru_cache(maxsize=8)
+def _programme_book(paths: tuple[str, ...]) -> rules.ProgrammeBook:
+    # Cached per list of files, so override_settings in tests switches programmes; a relative
+    # path (as in .env.example) is read from the project directory, whatever the working one.
+    base = Path(settings.BASE_DIR)
+    return rules.load_programmes(Path(p) if Path(p).is_absolute() else base / p for p in paths)
+
+
+def programme_version_for(code: str, event_date: date) -> ProgrammeVersion | None:
+    """The version of county `code`'s programme that answers a case of `event_date`, or None."""
+    programme = programme_book().get(code)
+    return programme.version_for(event_date) if programme else None
 
 
 def _any_version_item(item: str) -> ItemRule | None:

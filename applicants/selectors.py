@@ -33,6 +33,7 @@ from applicants.errors import (
     UNKNOWN_ITEM,
 )
 from applicants.models import (
+    CITY_PROGRAMME,
     Application,
     ApplicationRevision,
     CaseEvent,
@@ -55,8 +56,10 @@ def enterprise_for_user(*, user: User) -> Enterprise | None:
 def cases_visible_to(user: User) -> QuerySet[Application]:
     """Every case `user` may see: the one rule every list, detail, file and API view uses.
 
-    An enterprise sees its own; a county reviewer the submitted cases of its jurisdiction; the
-    city, finance and administrators the cases a county recommended.
+    An enterprise sees its own; a county reviewer the submitted cases of its jurisdiction (its
+    county's matching cases included); county finance its county's matching cases; the city,
+    finance and administrators the cases a county recommended, and every county's matching cases
+    (to read: only the county acts on them).
     """
     cases = Application.objects.all()
     if not user.is_authenticated or not user.is_active:
@@ -69,8 +72,10 @@ def cases_visible_to(user: User) -> QuerySet[Application]:
     cases = cases.filter(submitted_at__isnull=False)
     if user.role == Role.COUNTY_REVIEWER:
         return cases.filter(jurisdiction=user.jurisdiction)
+    if user.role == Role.COUNTY_FINANCE:
+        return cases.filter(programme=user.jurisdiction)
     if user.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}:
-        return cases.filter(recommended_at__isnull=False)
+        return cases.filter(Q(recommended_at__isnull=False) | ~Q(programme=CITY_PROGRAMME))
     return cases.none()
 
 
@@ -280,7 +285,7 @@ def evidence_get_for(user: User, evidence_id: int) -> EvidenceFile:
 def first_time_already_granted(*, enterprise_id: int, item: str) -> bool:
     """Whether the enterprise has a case of this item approved or paid (首次: once ever)."""
     return Application.objects.filter(
-        enterprise_id=enterprise_id, item=item, status__in=GRANTED_STATES
+        programme=CITY_PROGRAMME, enterprise_id=enterprise_id, item=item, status__in=GRANTED_STATES
     ).exists()
 
 
@@ -300,8 +305,12 @@ def first_time_other_case(
 
     A granted one is named first, then the earliest filed. `exclude_id` is the case at hand.
     """
+    # A county's matching case is the same grant seen by the county: it takes no second place.
     others = Application.objects.filter(
-        enterprise_id=enterprise_id, item=item, status__in=FIRST_TIME_TAKEN_STATES
+        programme=CITY_PROGRAMME,
+        enterprise_id=enterprise_id,
+        item=item,
+        status__in=FIRST_TIME_TAKEN_STATES,
     )
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
@@ -356,7 +365,11 @@ def similar_applications(application: Application) -> list[Application]:
     """
     related = policy.same_kind_items(application.item, application.event_date)
     candidates = (
-        Application.objects.filter(enterprise_id=application.enterprise_id, item__in=related)
+        Application.objects.filter(
+            programme=application.programme,
+            enterprise_id=application.enterprise_id,
+            item__in=related,
+        )
         .exclude(pk=application.pk)
         .exclude(status__in=_FILED_EXCLUDED)
         .order_by("submitted_at", "id")

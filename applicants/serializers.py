@@ -3,7 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from applicants import policy
+from applicants import policy, programmes
 from applicants.models import Application, EvidenceFile
 
 
@@ -40,12 +40,17 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     expected_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True
     )
+    # "city", or the county code of a matching programme (县区同步奖励), with its name.
+    programme_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = [
             "id",
             "reference",
+            "programme",
+            "programme_name",
+            "matched_application",
             "item",
             "item_title",
             "project_name",
@@ -63,6 +68,9 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
     def get_item_title(self, application: Application) -> str:
         return policy.item_title(application.item)
+
+    def get_programme_name(self, application: Application) -> str:
+        return programmes.programme_name(application.programme)
 
 
 class ApplicationDetailSerializer(ApplicationListSerializer):

@@ -11,12 +11,24 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import rules
-from applicants.policy import rules_lang
+from applicants.policy import programme_book, rules_lang
 from rules import RulesVersion
 from rules.messages import NO, YES, step_label
 
 # Steps whose value is an amount of money (or, for `rate`, the exact product before rounding).
-_AMOUNT_STEPS = frozenset({"threshold", "base", "rate", "rounding", "cap", "top_up", "payable"})
+_AMOUNT_STEPS = frozenset(
+    {
+        "threshold",
+        "base",
+        "rate",
+        "rounding",
+        "cap",
+        "top_up",
+        "payable",
+        "city_award",
+        "match_ratio",
+    }
+)
 # An amount inside a description: digits with a decimal part, not part of a date or a code.
 _AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,\-])(\d{4,})(\.\d+)(?![\d\-])")
 
@@ -57,9 +69,16 @@ def rules_version_for(version_id: str) -> RulesVersion | None:
 
 
 def rules_version_label(version_id: str, lang: str | None = None) -> str:
-    """A version by its title and start date; an unknown id is shown as it is."""
+    """A version by its title and start date (a county programme's too); else the id as it is."""
+    lang = lang or rules_lang()
     version = rules_version_for(version_id)
-    return version.label(lang or rules_lang()) if version else version_id
+    if version is not None:
+        return version.label(lang)
+    for programme in programme_book().programmes.values():
+        for county_version in programme.versions:
+            if county_version.version == version_id:
+                return county_version.label(lang)
+    return version_id
 
 
 def clause_citation(clause: str, version_id: str = "", lang: str | None = None) -> str:

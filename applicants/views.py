@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants import policy
+from applicants import policy, programmes
 from applicants.downloads import evidence_response
 from applicants.errors import (
     APPLICATION_LOCKED,
@@ -52,6 +52,7 @@ from applicants.selectors import (
     application_quote,
     applications_for_list,
     case_get_for,
+    cases_visible_to,
     credit_code_division_warning,
     enterprise_members,
     evidence_get_for,
@@ -555,6 +556,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "money": granted_money(application),
         "return_notice": _return_notice(application, show_official_names=user.is_official),
         "documents": _case_documents(application, for_enterprise=is_owner),
+        "programme_cases": programmes.programme_cases_of(
+            application, visible=cases_visible_to(user), url_name="applicants:detail"
+        ),
     }
     if application.status in EDITABLE_STATES:
         context.update(

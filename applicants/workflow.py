@@ -40,6 +40,8 @@ ENTERPRISE = {Role.ENTERPRISE}
 COUNTY = {Role.COUNTY_REVIEWER}
 CITY = {Role.CITY_REVIEWER}
 FINANCE = {Role.FINANCE}
+# Who pays a case is decided by its programme (applicants.services.cases.actor_may_act_on).
+ANY_FINANCE = {Role.FINANCE, Role.COUNTY_FINANCE}
 # "system" is the actor of automatic steps (the allocation job, a public objection).
 SYSTEM = "system"
 
@@ -92,7 +94,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     # finance sets budgets and starts the planning job (awards.services.payouts).
     _t("schedule", _("安排兑付年度"), {S.CONFIRMED}, S.SCHEDULED, {SYSTEM}),
     _t("unschedule", _("撤销兑付安排"), {S.SCHEDULED}, S.CONFIRMED, {SYSTEM}),
-    _t("pay", _("登记兑付"), {S.SCHEDULED}, S.PAID, FINANCE),
+    _t("pay", _("登记兑付"), {S.SCHEDULED}, S.PAID, ANY_FINANCE),
+    # 县区同步奖励: the portal proposes a county's matching case when the city confirms an award
+    # (免申即享); the county's reviewer confirms it into the county's payout plan, or rejects it.
+    _t("match_propose", _("生成县级同步奖励"), set(), S.PROPOSED, {SYSTEM}),
+    _t("match_confirm", _("确认同步奖励"), {S.PROPOSED}, S.CONFIRMED, COUNTY, bulk=True),
+    _t(
+        "match_reject",
+        _("不予同步奖励"),
+        {S.PROPOSED},
+        S.REJECTED,
+        COUNTY,
+        needs_reason=True,
+    ),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
@@ -101,12 +115,29 @@ BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 # States from which a case counts as granted (used by the first-time guard).
 GRANTED_STATES = frozenset({S.APPROVED, S.ANNOUNCED, S.CONFIRMED, S.SCHEDULED, S.PAID})
+# The actions of a county's matching case alone, and every action such a case takes: it never
+# goes through the city's review steps, and a city case never through these.
+MATCH_ONLY_ACTIONS = frozenset({"match_propose", "match_confirm", "match_reject"})
+MATCH_ACTIONS = MATCH_ONLY_ACTIONS | {"schedule", "unschedule", "pay"}
+
+
+def action_fits_programme(action: str, *, is_match: bool) -> bool:
+    """Whether a case of this kind (a county match, or a city case) takes this action at all."""
+    return action in MATCH_ACTIONS if is_match else action not in MATCH_ONLY_ACTIONS
+
+
 FINAL_STATES = frozenset({S.PAID, S.REJECTED, S.WITHDRAWN})
 
 
-def transitions_from(status: str, role: str) -> list[Transition]:
+def transitions_from(status: str, role: str, *, is_match: bool = False) -> list[Transition]:
     """The actions a person of `role` may take on a case in `status` (for buttons)."""
-    return [t for t in TRANSITIONS if status in t.sources and role in t.roles]
+    return [
+        t
+        for t in TRANSITIONS
+        if status in t.sources
+        and role in t.roles
+        and action_fits_programme(t.action, is_match=is_match)
+    ]
 
 
 def bulk_actions_for(role: str) -> list[Transition]:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applicants import policy
+from applicants import policy, programmes
 from applicants.errors import ServiceError
 from applicants.models import Application, User
 from applicants.roles import OFFICIAL_ROLES
@@ -51,12 +51,16 @@ class CaseListSerializer(serializers.ModelSerializer):
         max_digits=14, decimal_places=2, read_only=True, allow_null=True
     )
     overridden = serializers.BooleanField(read_only=True)
+    programme_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = [
             "id",
             "reference",
+            "programme",
+            "programme_name",
+            "matched_application",
             "enterprise_name",
             "credit_code",
             "item",
@@ -75,6 +79,9 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     def get_item_title(self, case: Application) -> str:
         return policy.item_title(case.item)
+
+    def get_programme_name(self, case: Application) -> str:
+        return programmes.programme_name(case.programme)
 
 
 def _money(value: Decimal | None) -> str | None:

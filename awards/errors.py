@@ -46,3 +46,5 @@ PAYMENT_OVER_QUOTA = _(
 BUDGET_BELOW_PAID = _("%(year)s 年度已兑付 %(paid)s 元，预算不能低于已兑付金额。")
 REPRICE_NOTHING = _("该奖励没有待确认的重新计算金额。")
 REPRICE_NOT_NOW = _("只能在兑付前确认重新计算的金额。")
+UNKNOWN_PROGRAMME = _("没有这个奖励计划。")
+MATCH_NO_AMOUNT = _("该同步奖励没有可确认的金额。")

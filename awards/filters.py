@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from applicants import policy
+from applicants import policy, programmes
 from applicants.models import Application, Status
 from awards.selectors import (
     filter_jurisdiction_choices_for,
@@ -22,6 +22,10 @@ QUEUE_ALL = "all"
 
 def _item_choices() -> list[tuple[str, str]]:
     return policy.version_in_force().item_choices(policy.rules_lang())
+
+
+def _programme_choices() -> list[tuple[str, str]]:
+    return programmes.programme_choices()
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -61,6 +65,8 @@ class ReviewQueueFilter(django_filters.FilterSet):
     # Both choice lists are narrowed to what the official can see (get_form_class).
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     jurisdiction = django_filters.ChoiceFilter(label=_("所属县区"), choices=())
+    # 市级奖励 or a county's 同步奖励: whose money the case is.
+    programme = django_filters.ChoiceFilter(label=_("奖励计划"), choices=_programme_choices)
     submitted_from = django_filters.DateFilter(
         label=_("提交日期自"),
         field_name="submitted_at",
@@ -115,11 +121,11 @@ class ReviewQueueFilter(django_filters.FilterSet):
         if len(jurisdictions) == 1:
             jurisdiction.empty_label = None  # type: ignore[attr-defined]
         jurisdiction.choices = jurisdictions  # type: ignore[attr-defined]
-        return type(
-            form_class.__name__,
-            (form_class,),
-            {"status": status, "jurisdiction": jurisdiction},
-        )
+        fields: dict[str, object] = {"status": status, "jurisdiction": jurisdiction}
+        if len(programmes.programme_codes()) < 2:
+            # Only the city's programme runs: a filter with one choice is noise (None removes it).
+            fields["programme"] = None
+        return type(form_class.__name__, (form_class,), fields)
 
     def filter_queue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value != QUEUE_PENDING or self.request is None:

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import Application, User
+from applicants.models import CITY_PROGRAMME, Application, User
 
 
 class Award(models.Model):
@@ -112,9 +112,14 @@ class Objection(models.Model):
 
 
 class Budget(models.Model):
-    """The money the city budgets for rewards in one year (年度预算), set by finance."""
+    """The money one programme budgets for rewards in one year (年度预算), set by its finance.
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    The city's programme and each county's matching programme have budgets of their own: a plan
+    reads only its programme's.
+    """
+
+    programme = models.CharField(_("奖励计划"), max_length=16, default=CITY_PROGRAMME)
+    year = models.PositiveSmallIntegerField(_("年度"))
     amount = models.DecimalField(_("预算金额（元）"), max_digits=14, decimal_places=2)
     updated_by = models.ForeignKey(
         User,
@@ -129,13 +134,16 @@ class Budget(models.Model):
     class Meta:
         verbose_name = _("年度预算")
         verbose_name_plural = _("年度预算")
-        ordering = ["year"]
+        ordering = ["programme", "year"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["programme", "year"], name="one_budget_per_programme_year"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.programme} {self.year}: {self.amount}"
 
 
 class AwardDeduction(models.Model):
@@ -171,14 +179,17 @@ class AwardDeduction(models.Model):
 
 
 class PayoutPlanState(models.Model):
-    """Whether the stored payout plan still rests on today's budgets and exemptions (one row).
+    """Whether a programme's stored payout plan still rests on its budgets and exemptions.
 
-    A budget change or a quota exemption marks it stale and queues a re-plan; payments are held
-    while it is stale, and the plan clears it. Its row lock also orders plans, payments and
-    budget changes: every writer takes the case rows first, then this row, then budget rows.
+    One row per programme. A budget change or a quota exemption marks it stale and queues a
+    re-plan; payments are held while it is stale, and the plan clears it. Its row lock also
+    orders plans, payments and budget changes: every writer takes the case rows first, then this
+    row, then budget rows.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    programme = models.CharField(
+        _("奖励计划"), max_length=16, primary_key=True, default=CITY_PROGRAMME
+    )
     stale = models.BooleanField(_("兑付安排待更新"), default=False)
     stale_since = models.DateTimeField(_("待更新起始时间"), null=True, blank=True)
     stale_reason = models.CharField(_("待更新原因"), max_length=200, blank=True)
@@ -187,10 +198,9 @@ class PayoutPlanState(models.Model):
     class Meta:
         verbose_name = _("兑付安排状态")
         verbose_name_plural = _("兑付安排状态")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="single_payout_plan_state")]
 
     def __str__(self) -> str:
-        return "stale" if self.stale else "current"
+        return f"{self.programme}: {'stale' if self.stale else 'current'}"
 
 
 class AwardRecovery(models.Model):

@@ -22,7 +22,7 @@ from applicants.models import (
     Status,
     User,
 )
-from applicants.roles import Role
+from applicants.roles import COUNTY_ROLES, Role
 from applicants.selectors import (
     cases_visible_to,
 )
@@ -36,9 +36,10 @@ from rules import Quote, RulesInputError, load_rulebook, quote
 
 # The states in which a case waits for each official role.
 PENDING_STATES: dict[str, tuple[str, ...]] = {
-    Role.COUNTY_REVIEWER: (Status.SUBMITTED,),
+    Role.COUNTY_REVIEWER: (Status.SUBMITTED, Status.PROPOSED),
     Role.CITY_REVIEWER: (Status.RECOMMENDED, Status.REVIEWED, Status.APPROVED, Status.ANNOUNCED),
     Role.FINANCE: (Status.CONFIRMED, Status.SCHEDULED),
+    Role.COUNTY_FINANCE: (Status.CONFIRMED, Status.SCHEDULED),
     Role.ADMIN: (),
 }
 # Awards that count against a top-up of the same achievement: granted, or approved and sent
@@ -79,12 +80,13 @@ def pending_states_for(user: User) -> tuple[str, ...]:
 
 
 # Where each official role starts to see a case (`cases_visible_to`): once filed, or once a
-# county recommended it.
-_FIRST_VISIBLE_STATE: dict[str, str] = {
-    Role.COUNTY_REVIEWER: Status.SUBMITTED,
-    Role.CITY_REVIEWER: Status.RECOMMENDED,
-    Role.FINANCE: Status.RECOMMENDED,
-    Role.ADMIN: Status.RECOMMENDED,
+# county recommended it; a county's matching case (同步奖励) from its proposal on.
+_FIRST_VISIBLE_STATES: dict[str, tuple[str, ...]] = {
+    Role.COUNTY_REVIEWER: (Status.SUBMITTED, Status.PROPOSED),
+    Role.COUNTY_FINANCE: (Status.PROPOSED,),
+    Role.CITY_REVIEWER: (Status.RECOMMENDED, Status.PROPOSED),
+    Role.FINANCE: (Status.RECOMMENDED, Status.PROPOSED),
+    Role.ADMIN: (Status.RECOMMENDED, Status.PROPOSED),
 }
 
 
@@ -93,11 +95,9 @@ def visible_states_for(user: User | None) -> list[str]:
 
     Read off the workflow table: every state reachable from where the role starts to see cases.
     """
-    start = _FIRST_VISIBLE_STATE.get(getattr(user, "role", ""))
-    if start is None:
-        return []
-    reachable = {start}
-    frontier = [start]
+    starts = _FIRST_VISIBLE_STATES.get(getattr(user, "role", ""), ())
+    reachable = set(starts)
+    frontier = list(starts)
     while frontier:
         state = frontier.pop()
         for transition in TRANSITIONS:
@@ -109,7 +109,7 @@ def visible_states_for(user: User | None) -> list[str]:
 
 def filter_jurisdiction_choices_for(user: User | None) -> list[tuple[str, str]]:
     """The jurisdictions an official may filter by: a county reviewer only its own."""
-    if getattr(user, "role", None) == Role.COUNTY_REVIEWER:
+    if getattr(user, "role", None) in COUNTY_ROLES:
         code = user.jurisdiction  # type: ignore[union-attr]
         return [(code, policy.jurisdiction_name(code))]
     return policy.jurisdiction_choices()
@@ -131,6 +131,8 @@ class AmountView:
     reasons: list[str] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     award: Award | None = None
+    # A county's matching case the county has not confirmed yet: the amount proposed to it.
+    proposed: bool = False
 
 
 def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
@@ -143,6 +145,8 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
     award is approved again after an objection.
     """
     earlier = Award.objects.filter(
+        # Each programme's 从优、就高、不重复 is its own: a county match never lowers a city award.
+        application__programme=application.programme,
         application__enterprise_id=application.enterprise_id,
         application__project_key=achievement_key(application.project_name),
         application__item__in=policy.same_kind_items(application.item, application.event_date),
@@ -162,6 +166,7 @@ def later_awards_of_same_achievement(*, award: Award) -> QuerySet[Award]:
     application = award.application
     return (
         Award.objects.filter(
+            application__programme=application.programme,
             application__enterprise_id=application.enterprise_id,
             application__project_key=achievement_key(application.project_name),
             application__item__in=policy.same_kind_items(application.item, application.event_date),
@@ -202,6 +207,7 @@ def award_facts_for(*, application: Application) -> dict[str, object]:
     if rule is not None and rule.first_time:
         already = (
             Application.objects.filter(
+                programme=application.programme,
                 enterprise_id=application.enterprise_id,
                 item=application.item,
                 status__in=GRANTED_STATES,
@@ -225,6 +231,16 @@ def case_amount(*, application: Application) -> AmountView:
     """The stored decision once the case is granted, else a live quote under today's rules."""
     lang = policy.rules_lang()
     award = getattr(application, "award", None)
+    if application.is_match and (award is None or application.status not in GRANTED_STATES):
+        # Priced once from the city's confirmed award, by the county's rules: never re-quoted.
+        return AmountView(
+            live=False,
+            proposed=True,
+            amount=application.expected_amount,
+            computed_amount=application.expected_amount,
+            rules_version=application.quote_rules_version,
+            trace=policy.stored_trace(application.quote_trace),
+        )
     if award is not None and application.status in GRANTED_STATES:
         return AmountView(
             live=False,

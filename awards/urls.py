@@ -1,6 +1,7 @@
 from django.urls import path
 
 from awards import views
+from awards.payouts import views as payout_views
 
 app_name = "awards"
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/override/", views.award_override_view, name="award_override"),
     path("cases/<int:pk>/exempt/", views.award_exempt_view, name="award_exempt"),
     path("cases/<int:pk>/reprice/", views.award_reprice_view, name="award_reprice"),
-    path("finance/", views.finance, name="finance"),
-    path("finance/schedule/", views.finance_schedule, name="finance_schedule"),
+    path("finance/", payout_views.finance, name="finance"),
+    path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
     path("notifications/", views.notifications, name="notifications"),
 ]

@@ -27,14 +27,9 @@ from applicants.selectors import case_get_for
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
 from awards.cases import selectors as case_selectors
-from awards.documents.selectors import (
-    batch_documents_by_year,
-    document_is_current,
-    documents_for_case,
-)
+from awards.documents.selectors import documents_for_case
 from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
 from awards.forms import (
-    BudgetForm,
     BulkDecisionForm,
     DecisionForm,
     ExemptForm,
@@ -42,7 +37,6 @@ from awards.forms import (
     OverrideForm,
     RepriceForm,
 )
-from awards.payouts import selectors as payout_selectors
 from awards.services.announcements import objection_file
 from awards.services.decisions import (
     award_override,
@@ -51,7 +45,6 @@ from awards.services.decisions import (
     cases_bulk_decide,
 )
 from awards.services.dependents import award_reprice_decide
-from awards.services.payouts import budget_set, payouts_schedule_request
 
 
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -286,60 +279,6 @@ def award_reprice_view(request: HttpRequest, pk: int) -> HttpResponse:
         service=award_reprice_decide,
         done=_("已按您的决定处理重新计算的金额。"),
     )
-
-
-# --- finance ----------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@official_required
-def finance(request: HttpRequest) -> HttpResponse:
-    """Budgets per year, the payout plan, and the cases to pay."""
-    if _user(request).role not in {Role.FINANCE, Role.ADMIN}:
-        raise PermissionDenied
-    form = BudgetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget_set(actor=_user(request), **form.cleaned_data)
-        except ServiceError as exc:
-            _service_error_message(request, exc)
-        else:
-            messages.success(request, _("%(year)s 年度预算已保存。") % form.cleaned_data)
-            return redirect("awards:finance")
-    batch_documents = batch_documents_by_year()
-    cases = payout_selectors.payout_cases(user=_user(request))
-    page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "awards/finance.html",
-        {
-            "form": form,
-            "plan_state": payout_selectors.plan_state(),
-            "recoveries": list(payout_selectors.recoveries_open()[:100]),
-            "batch_documents": batch_documents,
-            # A batch list rendered before the year changed (a payment, a re-plan) is outdated.
-            "stale_batches": {d.pk for d in batch_documents.values() if not document_is_current(d)},
-            "unplanned_count": payout_selectors.confirmed_without_year_count(),
-            "years": payout_selectors.payout_overview(),
-            "page": page,
-            "query": "",
-            "can_write": _user(request).role == Role.FINANCE,
-        },
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
-
-
-@require_POST
-@official_required
-def finance_schedule(request: HttpRequest) -> HttpResponse:
-    """Start the payout planning job in the background."""
-    try:
-        payouts_schedule_request(actor=_user(request))
-    except ServiceError as exc:
-        _service_error_message(request, exc)
-    else:
-        messages.success(request, _("已提交兑付年度安排任务，稍后刷新查看结果。"))
-    return redirect("awards:finance")
 
 
 # --- notifications (any signed-in user) -------------------------------------------------------

@@ -10,6 +10,12 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from applicants.policy import rules_lang
+from applicants.programmes import (
+    programme_requested,
+    quote_answer,
+    simulation_scope,
+    unknown_programme_error,
+)
 from portal.serializers import QuoteInputSerializer, SimulatePayoutsInputSerializer
 from rules import RulesInputError, allocate, parse_simulation_input, quote
 
@@ -42,11 +48,17 @@ class QuoteView(_PublicRulesView):
     def post(self, request: Request) -> Response:
         data = QuoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        programme = programme_requested(data.validated_data.get("programme"))
+        errors = unknown_programme_error(programme, rules_lang())
         try:
             answer = quote(data.validated_data["item"], data.validated_data["facts"])
         except RulesInputError as invalid:
-            raise serializers.ValidationError(_rules_errors(invalid, nest_under="facts")) from None
-        return Response(answer.to_dict(rules_lang()), status=status.HTTP_200_OK)
+            raise serializers.ValidationError(
+                {**_rules_errors(invalid, nest_under="facts"), **errors}
+            ) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return Response(quote_answer(programme, answer, rules_lang()), status=status.HTTP_200_OK)
 
 
 class SimulatePayoutsView(_PublicRulesView):
@@ -61,9 +73,15 @@ class SimulatePayoutsView(_PublicRulesView):
             raise serializers.ValidationError(
                 {"awards": [TOO_MANY_AWARDS % {"max": MAX_SIMULATED_AWARDS}]}
             )
+        programme = programme_requested(data.validated_data.get("programme"))
+        errors = unknown_programme_error(programme, rules_lang())
+        if errors:
+            raise serializers.ValidationError(errors)
+        quota, known_items = simulation_scope(programme)
+        rest = {k: v for k, v in dict(request.data).items() if k != "programme"}
         try:
-            budgets, awards, strategy = parse_simulation_input(request.data)
-            plan = allocate(budgets, awards, strategy=strategy)
+            budgets, awards, strategy = parse_simulation_input(rest, known_items=known_items)
+            plan = allocate(budgets, awards, strategy=strategy, quota_per_item=quota)
         except RulesInputError as invalid:
             raise serializers.ValidationError(_rules_errors(invalid)) from None
         return Response(plan.to_dict(), status=status.HTTP_200_OK)

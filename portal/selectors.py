@@ -22,6 +22,7 @@ _DASHBOARDS: dict[str, tuple[str, Callable[..., dict[str, object]]]] = {
     Role.COUNTY_REVIEWER: ("portal/dashboard_county.html", official_dashboard_panels),
     Role.CITY_REVIEWER: ("portal/dashboard_city.html", official_dashboard_panels),
     Role.FINANCE: ("portal/dashboard_finance.html", official_dashboard_panels),
+    Role.COUNTY_FINANCE: ("portal/dashboard_finance.html", official_dashboard_panels),
     Role.ADMIN: ("portal/dashboard_admin.html", official_dashboard_panels),
 }
 

@@ -73,6 +73,16 @@ COUNTY_USERNAMES = {
 }
 
 
+# County finance for each county whose matching programme (同步奖励) is enabled: finance_<slug>.
+# Its budgets: the county's programme is smaller than the city's.
+DEMO_COUNTY_BUDGETS = {0: "300000.00", 1: "300000.00"}
+
+
+def county_finance_username(jurisdiction: str) -> str:
+    """The demo county finance user of a county programme, e.g. finance_luoshan."""
+    return county_username(jurisdiction).replace("county_", "finance_", 1)
+
+
 def county_username(jurisdiction: str) -> str:
     """The demo county reviewer's username for a jurisdiction code (functional zones by slug)."""
     return COUNTY_USERNAMES.get(jurisdiction, f"county_{jurisdiction}")
@@ -239,14 +249,18 @@ def _demo_cases_load(users: dict[str, User]) -> dict[str, int]:
 
 
 def _demo_money_load(users: dict[str, User], created: dict[str, int]) -> None:
-    """Budgets for this year and the next, a payout plan, one payment, one confirmed case left."""
+    """Budgets for this year and the next, a payout plan, one payment, one confirmed case left.
+
+    With a county programme enabled, the county's matching cases the city's confirmations
+    created: one confirmed by the county and planned, one left for its reviewer to confirm.
+    """
     from awards.models import Budget
     from awards.services.decisions import case_decide
     from awards.services.payouts import budget_set, payouts_schedule
 
     this_year = timezone.localdate().year
     for offset, amount in DEMO_BUDGETS.items():
-        if not Budget.objects.filter(year=this_year + offset).exists():
+        if not Budget.objects.filter(programme="city", year=this_year + offset).exists():
             budget_set(year=this_year + offset, amount=Decimal(amount), actor=users["finance"])
     if "scheduled" in created or "paid" in created:
         payouts_schedule()
@@ -261,6 +275,37 @@ def _demo_money_load(users: dict[str, User], created: dict[str, int]) -> None:
     # Confirmed after the plan ran, so finance finds one confirmed case waiting for the next plan.
     if "confirmed" in created:
         case_decide(application_id=created["confirmed"], action="confirm", actor=users["city"])
+    _demo_county_money_load(users, created)
+
+
+def _demo_county_money_load(users: dict[str, User], created: dict[str, int]) -> None:
+    """Each enabled county programme: its budgets, and its first match confirmed and planned."""
+    from applicants.models import Status
+    from applicants.programmes import programme_codes
+    from awards.models import Budget
+    from awards.services.decisions import case_decide
+    from awards.services.payouts import budget_set, payouts_schedule
+
+    this_year = timezone.localdate().year
+    for code in programme_codes()[1:]:
+        finance = users.get(county_finance_username(code))
+        if finance is None:
+            continue
+        for offset, amount in DEMO_COUNTY_BUDGETS.items():
+            if not Budget.objects.filter(programme=code, year=this_year + offset).exists():
+                budget_set(
+                    year=this_year + offset, amount=Decimal(amount), actor=finance, programme=code
+                )
+        if "scheduled" not in created:
+            continue
+        match = Application.objects.filter(
+            programme=code, matched_application_id=created["scheduled"], status=Status.PROPOSED
+        ).first()
+        if match is not None:
+            case_decide(
+                application_id=match.pk, action="match_confirm", actor=users[county_username(code)]
+            )
+            payouts_schedule(code)
 
 
 def _with_check_character(code17: str) -> str:
@@ -273,6 +318,7 @@ def _with_check_character(code17: str) -> str:
 def demo_data_load() -> list[DemoLogin]:
     """Create demo enterprises, users for every role and cases at every stage; idempotent."""
     from applicants import policy
+    from applicants.programmes import programme_codes, programme_funding_body
 
     enterprises = []
     for data in DEMO_ENTERPRISES:
@@ -286,6 +332,19 @@ def demo_data_load() -> list[DemoLogin]:
         for code, name in policy.jurisdiction_choices():
             people.append(
                 (county_username(code), Role.COUNTY_REVIEWER, f"{name}初审员", code, None, name)
+            )
+        for code in programme_codes()[1:]:
+            name = policy.jurisdiction_name(code)
+            body = programme_funding_body(code)
+            people.append(
+                (
+                    county_finance_username(code),
+                    Role.COUNTY_FINANCE,
+                    f"{body}经办人",
+                    code,
+                    None,
+                    f"{body}（{name}同步奖励）",
+                )
             )
     logins = []
     users = {}

@@ -1,5 +1,6 @@
 """Site-wide pages: the role-aware home dashboard, health check and error pages."""
 
+from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from applicants.models import User
-from applicants.policy import rules_lang, version_in_force
+from applicants.policy import jurisdiction_name, rules_lang, version_in_force
+from applicants.programmes import matching_quotes, programme_name
 from portal.forms import CalculatorForm
 from portal.selectors import dashboard_for
-from rules import RulesInputError, quote
+from rules import Quote, RulesInputError, quote
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -81,11 +83,34 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         context["form"] = form
         if submitted and form.is_valid():
             try:
-                context["quote"] = quote(item, form.facts()).to_dict(lang)
+                result = quote(item, form.facts())
             except RulesInputError as invalid:
                 for field, messages in invalid.messages(lang).items():
                     form.add_error(field if field in form.fields else None, messages)
+            else:
+                context["quote"] = result.to_dict(lang)
+                context["matching"] = _matching_summary(result, lang)
     elif item:
         context["unknown_item"] = True
     template = "portal/_calculator_panel.html" if request.htmx else "portal/calculator.html"
     return render(request, template, context)
+
+
+def _matching_summary(city: Quote, lang: str) -> dict[str, object] | None:
+    """市级奖励 + 县级同步奖励 = 合计, when the applicant's county matches the item."""
+    matches = [m for m in matching_quotes(city) if m.eligible]
+    if not matches or not city.eligible:
+        return None
+    return {
+        "city": city.amount,
+        "rows": [
+            {
+                "name": programme_name(m.programme),
+                "county": jurisdiction_name(m.programme),
+                "amount": m.amount,
+                "quote": m.to_dict(lang),
+            }
+            for m in matches
+        ],
+        "total": city.amount + sum((m.amount for m in matches), Decimal("0.00")),
+    }

@@ -446,9 +446,16 @@ _INPUT_KEYS = {"budgets", "awards", "strategy"}
 
 
 def parse_simulation_input(
-    data: object, *, rulebook: RuleBook | None = None
+    data: object,
+    *,
+    rulebook: RuleBook | None = None,
+    known_items: frozenset[str] | None = None,
 ) -> tuple[dict[int, Decimal], list[AwardInput], str]:
-    """Validate the simulate_payouts JSON of REWARDS.md §4 into allocate()'s arguments."""
+    """Validate the simulate_payouts JSON of REWARDS.md §4 into allocate()'s arguments.
+
+    `known_items` narrows the items awards may name (a county programme pays only the items it
+    matches); default: every item of the rules.
+    """
     book = rulebook if rulebook is not None else load_rulebook()
     # The version in force today decides the quota, strategy and money bounds of a what-if.
     latest = book.current(today_in_shanghai())
@@ -484,7 +491,8 @@ def parse_simulation_input(
     elif not isinstance(raw_awards, list):
         errors["awards"] = [ErrorDetail(NOT_A_LIST)]
     else:
-        known_items = book.item_codes
+        if known_items is None:
+            known_items = book.item_codes
         seen: set[str] = set()
         for i, raw in enumerate(raw_awards):
             award = _parse_award(raw, f"awards[{i}]", known_items, latest.money_max, seen, errors)

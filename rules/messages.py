@@ -240,6 +240,95 @@ TRACE_PAYABLE_INELIGIBLE = Message(
     "Not eligible: 0.00 yuan.",
 )
 
+# --- county matching programmes (县区同步奖励, rules.matching) ---------------------------------
+UNKNOWN_PROGRAMME = Message(
+    "unknown_programme",
+    "未知的奖励计划「{programme}」，可选：{choices}。",
+    "Unknown programme “{programme}”; expected one of: {choices}.",
+)
+MATCH_CITY_INELIGIBLE = Message(
+    "match_city_ineligible",
+    "按市级规则不符合奖励条件，县区不予同步奖励。",
+    "Not eligible under the city's rules, so the county does not match it.",
+)
+MATCH_OUTSIDE_COUNTY = Message(
+    "match_outside_county",
+    "申报单位所属辖区「{jurisdiction}」不是{county}，不在{programme}的范围内。",
+    "The applicant is registered in “{jurisdiction}”, not in {county}: outside {programme}.",
+)
+MATCH_ITEM_NOT_MATCHED = Message(
+    "match_item_not_matched",
+    "{programme}不同步奖励「{item}」。",
+    "{programme} does not match “{item}”.",
+)
+MATCH_OUTSIDE_DATES = Message(
+    "match_outside_dates",
+    "事件日期 {event_date} 不在{programme}的施行期间（{period}）内。",
+    "The event date {event_date} is outside the period of {programme} ({period}).",
+)
+MATCH_ALREADY_MATCHED = Message(
+    "match_already_matched",
+    "本计划已对同一成果同步奖励 {prior} 元，不低于本次应同步奖励 {computed} 元；"
+    "按从优、就高、不重复原则，不再同步奖励。",
+    "This programme already matched the same achievement with {prior} yuan, not less than "
+    "the {computed} yuan due now; paid once at the highest amount, nothing more is due.",
+)
+MATCH_PERIOD_FROM = Message("match_period_from", "{start}起", "from {start}")
+MATCH_PERIOD = Message("match_period", "{start}至{end}", "{start} to {end}")
+TRACE_CITY_AWARD = Message(
+    "trace_city_award",
+    "市级奖励 {amount} 元（{reference}，市发展改革委批准）。",
+    "City award of {amount} yuan ({reference}, approved by the city Development and Reform "
+    "Commission).",
+)
+TRACE_CITY_AWARD_QUOTED = Message(
+    "trace_city_award_quoted",
+    "市级奖励 {amount} 元（按市级规则计算）。",
+    "City award of {amount} yuan (computed under the city's rules).",
+)
+TRACE_MATCH_RATIO = Message(
+    "trace_match_ratio",
+    "按市级奖励的 {ratio}% 同步奖励：{city} 元 × {ratio}% = {exact} 元，四舍五入到分：{value} 元。",
+    "Matched at {ratio}% of the city award: {city} yuan × {ratio}% = {exact} yuan, rounded "
+    "half-up to the fen: {value} yuan.",
+)
+TRACE_MATCH_BASE_FIXED = Message(
+    "trace_match_base_fixed",
+    "{item}：县区同步奖励 {amount} 元。",
+    "{item}: the county's matching award is {amount} yuan.",
+)
+TRACE_MATCH_BASE_LEVEL = Message(
+    "trace_match_base_level",
+    "{item}（{level}）：县区同步奖励 {amount} 元。",
+    "{item} ({level}): the county's matching award is {amount} yuan.",
+)
+TRACE_MATCH_TOP_UP_RATIO = Message(
+    "trace_match_top_up_ratio",
+    "按比例同步的是市级核定的奖励，已按从优、就高、不重复原则核定，不再扣减：{value} 元。",
+    "The ratio applies to the city's approved award, already paid once at the highest "
+    "amount: nothing more is deducted: {value} yuan.",
+)
+TRACE_MATCH_TOP_UP_NONE = Message(
+    "trace_match_top_up_none",
+    "本计划此前未对同一成果同步奖励，无需扣减：{value} 元。",
+    "This programme has not matched the same achievement before: {value} yuan.",
+)
+TRACE_MATCH_TOP_UP = Message(
+    "trace_match_top_up",
+    "本计划已对同一成果同步奖励 {prior} 元，按从优、就高、不重复原则补差："
+    "{computed} − {prior} → {value} 元。",
+    "This programme already matched the same achievement with {prior} yuan; paid once at the "
+    "highest amount, so the top-up is {computed} − {prior} → {value} yuan.",
+)
+TRACE_MATCH_PAYABLE = Message(
+    "trace_match_payable", "应同步奖励 {value} 元。", "Matching award payable: {value} yuan."
+)
+TRACE_MATCH_PAYABLE_INELIGIBLE = Message(
+    "trace_match_payable_ineligible",
+    "不符合同步奖励条件，同步奖励 0.00 元。",
+    "Not eligible for a matching award: 0.00 yuan.",
+)
+
 # --- words used as parameters ----------------------------------------------------------------
 GREATER_THAN = Text("大于", "greater than")
 AT_LEAST = Text("不低于", "at least")
@@ -264,6 +353,10 @@ TRACE_STEP_LABELS: Mapping[str, Text] = {
     "cap": Text("奖励上限", "Cap"),
     "top_up": Text("从优就高不重复", "Highest award, no double payment"),
     "payable": Text("应奖励金额", "Payable"),
+    # A county's matching award (县区同步奖励, rules.matching).
+    "city_award": Text("市级奖励", "City award"),
+    "match_ratio": Text("同步奖励比例", "Matching ratio"),
+    "match_item": Text("同步奖励项目", "Item matched by the county"),
 }
 
 # Labels of the facts every item takes (the item-specific ones are data of the rules version).

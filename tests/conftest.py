@@ -158,3 +158,15 @@ def _chinese_by_default() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+# The example county programme (罗山县同步奖励, 示例): the portal ships none enabled.
+EXAMPLE_PROGRAMME = REPO_ROOT / "rules" / "examples" / "411521-luoshan.example.toml"
+LUOSHAN = "411521"
+
+
+@pytest.fixture
+def luoshan_programme(settings) -> str:
+    """Enable the example county programme of 罗山县 for one test; yields its code."""
+    settings.COUNTY_PROGRAMME_FILES = [str(EXAMPLE_PROGRAMME)]
+    return LUOSHAN

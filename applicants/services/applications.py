@@ -185,7 +185,7 @@ def _possible_duplicate(application: Application) -> Application | None:
         same |= Q(event_date=application.event_date)
     return (
         Application.objects.filter(same, enterprise_id=application.enterprise_id)
-        .filter(item=application.item)
+        .filter(item=application.item, programme=application.programme)
         .exclude(pk=application.pk)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .order_by("submitted_at", "id")

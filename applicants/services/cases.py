@@ -15,23 +15,27 @@ from applicants.errors import (
     ServiceError,
 )
 from applicants.models import Application, Status, User
-from applicants.roles import Role
+from applicants.roles import COUNTY_ROLES, Role
 from applicants.services.notifications import notify_case_transition
 from applicants.signals import case_transitioned
 from applicants.text import clean_text
-from applicants.workflow import BY_ACTION, SYSTEM, Transition
+from applicants.workflow import BY_ACTION, SYSTEM, Transition, action_fits_programme
 
 
 def actor_may_act_on(*, actor: User | None, application: Application) -> bool:
     """Object-level scope: own enterprise, own jurisdiction, or a city-level role.
 
-    Scope, not `cases_visible_to`: an entitled official acting on a case in another state must
-    hear that it was decided (409), not that it does not exist.
+    A county's matching case (同步奖励) is the county's alone: its reviewer decides it and its
+    finance pays it; the city's officials only read it. Scope, not `cases_visible_to`: an
+    entitled official acting on a case in another state must hear that it was decided (409),
+    not that it does not exist.
     """
     if actor is None:  # the system itself
         return True
     if actor.role == Role.ENTERPRISE:
         return actor.enterprise_id == application.enterprise_id
+    if application.is_match:
+        return actor.role in COUNTY_ROLES and actor.jurisdiction == application.programme
     if actor.role == Role.COUNTY_REVIEWER:
         return actor.jurisdiction == application.jurisdiction
     return actor.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
@@ -72,7 +76,9 @@ def case_transition(
     # The row lock makes two simultaneous decisions queue up; the second sees the new state.
     application = Application.objects.select_for_update().get(pk=application_id)
     _check_allowed(transition, actor, application)
-    if application.status not in transition.sources:
+    if application.status not in transition.sources or not action_fits_programme(
+        action, is_match=application.is_match
+    ):
         raise Conflict(ALREADY_DECIDED % {"status": Status(application.status).label})
     from_status = application.status
     application.status = transition.target

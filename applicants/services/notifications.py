@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from applicants.models import Application, Notification, Status, User
 from applicants.notices import CASE_STATUS, notice_params_for_case, notice_text
-from applicants.roles import Role
+from applicants.roles import COUNTY_ROLES, Role
 
 logger = logging.getLogger(__name__)
 
 # Who acts next once a case reaches a state.
 _NEXT_ROLE: dict[str, Role] = {
     Status.SUBMITTED: Role.COUNTY_REVIEWER,
+    Status.PROPOSED: Role.COUNTY_REVIEWER,
     Status.RECOMMENDED: Role.CITY_REVIEWER,
     Status.REVIEWED: Role.CITY_REVIEWER,
     Status.APPROVED: Role.CITY_REVIEWER,
@@ -27,8 +28,11 @@ _NEXT_ROLE: dict[str, Role] = {
 def _recipients(application: Application, status: str) -> list[User]:
     members = Q(enterprise_id=application.enterprise_id)
     next_role = _NEXT_ROLE.get(status)
+    if application.is_match and next_role == Role.FINANCE:
+        # A county's matching reward is paid by that county's finance, not the city's.
+        next_role = Role.COUNTY_FINANCE
     reviewers = Q(pk__in=[])
-    if next_role == Role.COUNTY_REVIEWER:
+    if next_role in COUNTY_ROLES:
         reviewers = Q(role=next_role, jurisdiction=application.jurisdiction)
     elif next_role is not None:
         reviewers = Q(role=next_role)

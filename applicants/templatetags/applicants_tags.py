@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from applicants import policy
+from applicants import policy, programmes
 from applicants.models import Status
 from applicants.roles import Role
 from applicants.workflow import BY_ACTION
@@ -11,7 +11,11 @@ from applicants.workflow import BY_ACTION
 register = template.Library()
 
 # Audit actions that are not transitions of the workflow table.
-_OTHER_ACTIONS = {"evidence_added": _("上传证明材料")}
+_OTHER_ACTIONS = {
+    "evidence_added": _("上传证明材料"),
+    "match_proposed": _("已生成县级同步奖励"),
+    "match_none": _("县级同步奖励不适用"),
+}
 
 _STATUS_CLASSES: dict[str, str] = {
     Status.DRAFT: "bg-secondary",
@@ -21,6 +25,7 @@ _STATUS_CLASSES: dict[str, str] = {
     Status.WITHDRAWN: "bg-light text-dark border",
     Status.PAID: "bg-success",
     Status.APPROVED: "bg-success",
+    Status.PROPOSED: "bg-info text-dark",
 }
 
 
@@ -75,3 +80,9 @@ def fact_label(item: str, code: str) -> str:
 @register.simple_tag
 def fact_value(item: str, code: str, value: object) -> str:
     return policy.fact_value_label(item, code, str(value))
+
+
+@register.filter
+def programme_name(code: str) -> str:
+    """市级奖励, or e.g. 罗山县同步奖励 — never the code."""
+    return programmes.programme_name(code)

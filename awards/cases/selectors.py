@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy
 from applicants import policy
 from applicants.history import HistoryEntry, case_history
 from applicants.models import Application, CaseEvent, EvidenceFile, Status, User
+from applicants.programmes import ProgrammeCases, programme_cases_of
 from applicants.selectors import (
     case_get_for,
     cases_visible_to,
     credit_code_division_warning,
     similar_applications,
 )
+from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
 from awards.models import Award, Objection
 from awards.selectors import AmountView, case_amount, earlier_awards_for
@@ -87,6 +89,8 @@ class CaseDetail:
     item_titles: dict[str, str] = field(default_factory=dict)
     warnings: list[CaseWarning] = field(default_factory=list)
     enterprise_awards: list[AwardRow] = field(default_factory=list)
+    # The city case and its county matches (县区同步奖励), this one among them.
+    programme_cases: ProgrammeCases | None = None
 
 
 # Texts of the case page's warnings (tests reuse them).
@@ -117,7 +121,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
     application = case_get_for(user, application_id)  # type: ignore[arg-type]
     application = (
         Application.objects.select_related(
-            "enterprise", "award", "award__approved_by", "possible_duplicate_of"
+            "enterprise",
+            "award",
+            "award__approved_by",
+            "possible_duplicate_of",
+            "matched_application",
         )
         .prefetch_related(
             Prefetch(
@@ -188,7 +196,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         earlier_awards=earlier,
         history=history,
         objections=list(application.objections.all()),
-        actions=transitions_from(application.status, user.role),
+        actions=[
+            t
+            for t in transitions_from(application.status, user.role, is_match=application.is_match)
+            if actor_may_act_on(actor=user, application=application)
+        ],
         item_title=policy.item_title(application.item),
         jurisdiction_name=policy.jurisdiction_name(application.jurisdiction),
         item_titles={a.application.item: policy.item_title(a.application.item) for a in earlier},
@@ -201,6 +213,9 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             visible_ids=visible_ids,
         ),
         enterprise_awards=award_rows,
+        programme_cases=programme_cases_of(
+            application, visible=cases_visible_to(user), url_name="awards:case_detail"
+        ),
     )
 
 

@@ -28,6 +28,8 @@ class Document(models.Model):
         blank=True,
     )
     pay_year = models.PositiveSmallIntegerField(_("兑付年度"), null=True, blank=True)
+    # Whose batch list: the city's programme or a county's matching one (同步奖励).
+    programme = models.CharField(_("奖励计划"), max_length=16, default="city")
     # The submission a receipt acknowledges (ApplicationRevision.number).
     revision = models.PositiveIntegerField(_("提交版本"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to="documents/%Y/%m/")

@@ -4,7 +4,18 @@ from applicants.signals import case_transitioned
 
 # Actions after which what the 审批表 states (or whether it stands) has changed.
 APPROVAL_SHEET_ACTIONS = frozenset(
-    {"approve", "announce", "object", "confirm", "city_reject", "city_return", "schedule", "pay"}
+    {
+        "approve",
+        "announce",
+        "object",
+        "confirm",
+        "city_reject",
+        "city_return",
+        "schedule",
+        "pay",
+        "match_confirm",
+        "match_reject",
+    }
 )
 RECEIPT_ACTIONS = frozenset({"submit", "resubmit"})
 

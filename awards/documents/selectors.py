@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 import rules
-from applicants import policy
-from applicants.models import Application, ApplicationRevision, CaseEvent, Status
+from applicants import policy, programmes
+from applicants.models import CITY_PROGRAMME, Application, ApplicationRevision, CaseEvent, Status
 from applicants.rmb import rmb_capital
 from applicants.roles import Role
 from awards.documents.models import Document, DocumentKind
@@ -76,6 +77,13 @@ class ApprovalSheet:
     announcement_outcome: str
     override: str = ""
     exemption: str = ""
+    # Whose programme: the policy's title, who decides (heads the sheet) and who pays.
+    programme_title: str = "《关于促进数据产业高质量发展的实施意见》"
+    issuer: str = "信阳市发展和改革委员会"
+    funding_body: str = "信阳市财政局"
+    # A county's matching award: the city award it matches (申报编号, amount).
+    matched_reference: str = ""
+    matched_amount: Decimal | None = None
 
     def subject(self) -> dict[str, str]:
         return {
@@ -95,7 +103,8 @@ def approval_sheet(*, application_id: int) -> ApprovalSheet:
         CaseEvent.objects.filter(application=application).select_related("actor").order_by("id")
     )
     recommend = next((e for e in reversed(events) if e.action == "recommend"), None)
-    approve = next((e for e in reversed(events) if e.action == "approve"), None)
+    decided_by = "match_confirm" if application.is_match else "approve"
+    approve = next((e for e in reversed(events) if e.action == decided_by), None)
     rule = None
     for version in reversed(rules.load_rulebook().versions):
         rule = version.items.get(application.item)
@@ -125,6 +134,7 @@ def approval_sheet(*, application_id: int) -> ApprovalSheet:
     objections = sum(1 for e in events if e.action == "object")
     if objections and application.status != Status.REVIEWED:
         outcome += f"（公示期间曾收到异议 {objections} 件，已复核）"
+    heading = _programme_heading(application)
     return ApprovalSheet(
         application=application,
         award=award,
@@ -144,10 +154,14 @@ def approval_sheet(*, application_id: int) -> ApprovalSheet:
         if recommend
         else None,
         county_date=_local_date(recommend.created_at if recommend else None),
-        city_decision=Line(_actor_text(approve), "批准奖励") if approve else None,
+        city_decision=Line(
+            _actor_text(approve), "确认同步奖励" if application.is_match else "批准奖励"
+        )
+        if approve
+        else None,
         city_date=_local_date(approve.created_at if approve else award.approved_at),
-        announcement=announcement,
-        announcement_outcome=outcome,
+        announcement=heading.pop("announcement", announcement),
+        announcement_outcome=heading.pop("announcement_outcome", outcome),
         override=(
             f"规则计算 {award.computed_amount:,.2f} 元，核定 {award.amount:,.2f} 元。"
             f"理由：{award.override_reason}"
@@ -155,7 +169,34 @@ def approval_sheet(*, application_id: int) -> ApprovalSheet:
             else ""
         ),
         exemption=f"不占年度名额。理由：{award.exempt_reason}" if award.quota_exempt else "",
+        **heading,
     )
+
+
+def _programme_heading(application: Application) -> dict[str, Any]:
+    """The sheet's heading for the case's programme; a county's names the city award it matches."""
+    if not application.is_match:
+        return {}
+    version = programmes.programme_version(application.programme)
+    city = Application.objects.filter(matches=application).select_related("award").first()
+    city_award = getattr(city, "award", None) if city is not None else None
+    announced = ""
+    if city_award is not None and city_award.announcement_starts_on:
+        ends_on = city_award.announcement_ends_on
+        announced = (
+            f"{city_award.announcement_starts_on.isoformat()} 至 "
+            f"{ends_on.isoformat() if ends_on else ''}"
+        )
+    return {
+        # The county matches an award already announced by the city: no 公示 of its own.
+        "announcement": f"随市级奖励公示（{announced}）" if announced else "随市级奖励公示",
+        "announcement_outcome": "市级奖励公示期满无异议",
+        "programme_title": version.title if version else application.programme,
+        "issuer": programmes.programme_issuer(application.programme),
+        "funding_body": programmes.programme_funding_body(application.programme),
+        "matched_reference": city.reference if city is not None else "",
+        "matched_amount": city_award.amount if city_award is not None else None,
+    }
 
 
 @dataclass
@@ -172,9 +213,12 @@ class BatchRow:
 
 @dataclass
 class BatchList:
-    """兑现资金汇总表 of one pay year."""
+    """兑现资金汇总表 of one programme's pay year."""
 
     year: int
+    programme: str
+    programme_title: str
+    funding_body: str
     rows: list[BatchRow]
     by_item: list[tuple[str, int, Decimal]]
     by_jurisdiction: list[tuple[str, int, Decimal]]
@@ -189,28 +233,33 @@ class BatchList:
     def subject(self) -> dict[str, str]:
         return {
             "year": str(self.year),
+            "programme": self.programme_title,
             "count": str(len(self.rows)),
             "amount": f"{self.total:.2f}",
             "date": timezone.localdate().isoformat(),
         }
 
 
-def batch_awards(*, year: int) -> QuerySet[Award]:
-    """The awards a pay year pays: scheduled into it or paid from it, in payment order."""
+def batch_awards(*, year: int, programme: str = CITY_PROGRAMME) -> QuerySet[Award]:
+    """The awards a programme's pay year pays: scheduled into it or paid from it, in order."""
     return (
-        Award.objects.filter(pay_year=year, application__status__in=[Status.SCHEDULED, Status.PAID])
+        Award.objects.filter(
+            pay_year=year,
+            application__programme=programme,
+            application__status__in=[Status.SCHEDULED, Status.PAID],
+        )
         .select_related("application__enterprise")
         .order_by("first_approved_at", "id")
     )
 
 
-def batch_list(*, year: int) -> BatchList:
-    """Everything the batch list of a pay year states."""
+def batch_list(*, year: int, programme: str = CITY_PROGRAMME) -> BatchList:
+    """Everything the batch list of a programme's pay year states."""
     rows: list[BatchRow] = []
     by_item: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
     by_place: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
     planned = paid = ZERO
-    for number, award in enumerate(batch_awards(year=year), 1):
+    for number, award in enumerate(batch_awards(year=year, programme=programme), 1):
         case = award.application
         item, place = policy.item_title(case.item), policy.jurisdiction_name(case.jurisdiction)
         rows.append(
@@ -231,10 +280,17 @@ def batch_list(*, year: int) -> BatchList:
             paid += award.amount
         else:
             planned += award.amount
-    budget = Budget.objects.filter(year=year).values_list("amount", flat=True).first()
+    budget = (
+        Budget.objects.filter(programme=programme, year=year)
+        .values_list("amount", flat=True)
+        .first()
+    )
     total = planned + paid
     return BatchList(
         year=year,
+        programme=programme,
+        programme_title=programmes.programme_name(programme),
+        funding_body=programmes.programme_funding_body(programme),
         rows=rows,
         by_item=[(k, v[0], v[1]) for k, v in sorted(by_item.items())],
         by_jurisdiction=[(k, v[0], v[1]) for k, v in sorted(by_place.items())],
@@ -318,16 +374,20 @@ def document_is_current(document: Document) -> bool:
         return False
     if document.kind == DocumentKind.BATCH and document.pay_year is not None:
         with translation.override("zh-hans"):
-            return batch_fingerprint(batch_list(year=document.pay_year)) == document.content_key
+            batch = batch_list(year=document.pay_year, programme=document.programme)
+            return batch_fingerprint(batch) == document.content_key
     return True
 
 
-def batch_documents_by_year() -> dict[int, Document]:
-    """The current batch list of each pay year."""
+def batch_documents_by_year(programme: str = CITY_PROGRAMME) -> dict[int, Document]:
+    """The current batch list of each pay year of a programme."""
     return {
         d.pay_year: d
         for d in Document.objects.filter(
-            kind=DocumentKind.BATCH, superseded_by__isnull=True, voided_at__isnull=True
+            kind=DocumentKind.BATCH,
+            programme=programme,
+            superseded_by__isnull=True,
+            voided_at__isnull=True,
         )
         if d.pay_year is not None
     }
@@ -347,8 +407,8 @@ def current_successor(document: Document) -> Document | None:
     return current if current.pk != document.pk else None
 
 
-def latest_budget_years() -> list[int]:
-    return sorted(set(Budget.objects.values_list("year", flat=True)))
+def latest_budget_years(programme: str = CITY_PROGRAMME) -> list[int]:
+    return sorted(set(Budget.objects.filter(programme=programme).values_list("year", flat=True)))
 
 
 __all__ = [

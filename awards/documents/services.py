@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from applicants.audit import audit_append
-from applicants.models import Application, ApplicationRevision, User
+from applicants.models import CITY_PROGRAMME, Application, ApplicationRevision, User
 from awards.documents import selectors
 from awards.documents.models import Document, DocumentKind
 from awards.documents.qr import qr_svg
@@ -55,6 +55,7 @@ def _store(
     application: Application | None = None,
     pay_year: int | None = None,
     revision: int | None = None,
+    programme: str = CITY_PROGRAMME,
 ) -> Document:
     code = document_code()
     with translation.override("zh-hans"):
@@ -74,6 +75,7 @@ def _store(
         application=application,
         pay_year=pay_year,
         revision=revision,
+        programme=application.programme if application is not None else programme,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         pages=rendered.pages,
@@ -95,6 +97,7 @@ def _store(
             "sha256": document.sha256,
             "pages": document.pages,
             "pay_year": pay_year,
+            "programme": document.programme,
             "supersedes": current.code if current else None,
         },
     )
@@ -144,12 +147,14 @@ def document_render_approval(*, application_id: int, actor: User | None = None) 
 
 
 @transaction.atomic
-def document_render_batch(*, year: int, actor: User | None = None) -> Document:
-    """The batch list (兑现资金汇总表) of one pay year as it stands."""
+def document_render_batch(
+    *, year: int, programme: str = CITY_PROGRAMME, actor: User | None = None
+) -> Document:
+    """The batch list (兑现资金汇总表) of one programme's pay year as it stands."""
     with translation.override("zh-hans"):
-        batch = selectors.batch_list(year=year)
+        batch = selectors.batch_list(year=year, programme=programme)
     key = selectors.batch_fingerprint(batch)
-    current = _current(kind=DocumentKind.BATCH, pay_year=year)
+    current = _current(kind=DocumentKind.BATCH, pay_year=year, programme=programme)
     if current is not None and current.content_key == key:
         return current
     return _store(
@@ -161,6 +166,7 @@ def document_render_batch(*, year: int, actor: User | None = None) -> Document:
         current=current,
         actor=actor,
         pay_year=year,
+        programme=programme,
     )
 
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from applicants.models import CITY_PROGRAMME
 from awards.documents import services
 
 
@@ -21,6 +22,6 @@ def render_receipt(application_id: int) -> str | None:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
-def render_batch(year: int) -> str:
-    """The batch list of one pay year as it stands."""
-    return services.document_render_batch(year=year).code
+def render_batch(year: int, programme: str = CITY_PROGRAMME) -> str:
+    """The batch list of one programme's pay year as it stands."""
+    return services.document_render_batch(year=year, programme=programme).code

@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants.models import User
+from applicants.models import CITY_PROGRAMME, User
 from applicants.roles import Role
 from applicants.selectors import case_get_for
 from awards.documents import selectors
 from awards.documents.models import Document, DocumentLookup
+from awards.payouts.selectors import finance_programmes_for
 from awards.views import client_ip
 
 _CODE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
@@ -82,16 +84,18 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def render_batch(request: HttpRequest, year: int) -> HttpResponse:
-    """Queue the batch list of a pay year (finance and the city); the finance page links it."""
+    """Queue a programme's batch list of a pay year (who sees its finance desk, and the city)."""
     from awards.documents.tasks import render_batch as render_batch_task
 
     user: User = request.user  # type: ignore[assignment]
-    if user.role not in {Role.FINANCE, Role.CITY_REVIEWER}:
+    programme = request.POST.get("programme") or CITY_PROGRAMME
+    desk = {p.code for p in finance_programmes_for(user)}
+    if user.role == Role.CITY_REVIEWER:
+        desk.add(CITY_PROGRAMME)
+    if programme not in desk or not 2020 <= year <= 2100:
         raise Http404
-    if not 2020 <= year <= 2100:
-        raise Http404
-    transaction.on_commit(lambda: render_batch_task.delay(year))
+    transaction.on_commit(lambda: render_batch_task.delay(year, programme))
     messages.success(
         request, _("%(year)s 年度兑现资金汇总表正在生成，稍后刷新本页即可下载。") % {"year": year}
     )
-    return redirect("awards:finance")
+    return redirect(f"{reverse('awards:finance')}?programme={programme}")

@@ -1,4 +1,7 @@
-"""Reads for the finance desk: budgets per year, the cases to pay, the plan's state, recoveries."""
+"""Reads for the finance desk: budgets per year, the cases to pay, the plan's state, recoveries.
+
+Everything is per programme: the city's, or a county's matching programme (同步奖励).
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -6,7 +9,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from applicants.models import Application, Status, User
+from applicants import programmes
+from applicants.models import CITY_PROGRAMME, Application, Status, User
+from applicants.roles import Role
 from awards.models import Award, AwardRecovery, Budget, PayoutPlanState
 from awards.selectors import PAYOUT_STATES, review_queue
 
@@ -20,12 +25,45 @@ class YearRow:
     count: int
 
 
-def payout_overview() -> list[YearRow]:
-    """Per budget year: the budget, what is scheduled and what is paid (finance page)."""
-    budgets = {b.year: b.amount for b in Budget.objects.all()}
+@dataclass(frozen=True)
+class FinanceProgramme:
+    """A programme on the finance desk's switch, and whether this reader may change it."""
+
+    code: str
+    name: str
+    funding_body: str
+    can_write: bool
+
+
+def finance_programmes_for(user: User) -> list[FinanceProgramme]:
+    """The programmes a finance desk user sees: city finance every one (a county's read-only),
+    county finance only its county's, administrators every one read-only."""
+    if user.role == Role.COUNTY_FINANCE:
+        codes = [user.jurisdiction] if programmes.programme_exists(user.jurisdiction) else []
+    elif user.role in {Role.FINANCE, Role.ADMIN}:
+        codes = programmes.programme_codes()
+    else:
+        codes = []
+    return [
+        FinanceProgramme(
+            code=code,
+            name=programmes.programme_name(code),
+            funding_body=programmes.programme_funding_body(code),
+            can_write=(code == CITY_PROGRAMME and user.role == Role.FINANCE)
+            or (code == user.jurisdiction and user.role == Role.COUNTY_FINANCE),
+        )
+        for code in codes
+    ]
+
+
+def payout_overview(programme: str = CITY_PROGRAMME) -> list[YearRow]:
+    """Per budget year of a programme: the budget, what is scheduled and what is paid."""
+    budgets = {b.year: b.amount for b in Budget.objects.filter(programme=programme)}
     sums = (
         Award.objects.filter(
-            application__status__in=(Status.SCHEDULED, Status.PAID), pay_year__isnull=False
+            application__programme=programme,
+            application__status__in=(Status.SCHEDULED, Status.PAID),
+            pay_year__isnull=False,
         )
         .values("pay_year")
         .annotate(
@@ -54,29 +92,35 @@ def payout_overview() -> list[YearRow]:
     return rows
 
 
-def payout_cases(*, user: User) -> QuerySet[Application]:
-    """Confirmed, scheduled and paid cases with their awards, in payment order."""
+def payout_cases(*, user: User, programme: str = CITY_PROGRAMME) -> QuerySet[Application]:
+    """A programme's confirmed, scheduled and paid cases with their awards, in payment order."""
     return (
         review_queue(user=user)
-        .filter(status__in=PAYOUT_STATES)
+        .filter(status__in=PAYOUT_STATES, programme=programme)
         .order_by("award__pay_year", "award__first_approved_at", "id")
     )
 
 
-def plan_state() -> PayoutPlanState:
-    """Whether the stored plan is current (a budget or an exemption changed since it ran)."""
-    return PayoutPlanState.objects.filter(pk=1).first() or PayoutPlanState()
+def plan_state(programme: str = CITY_PROGRAMME) -> PayoutPlanState:
+    """Whether a programme's stored plan is current (a budget or an exemption changed since)."""
+    return PayoutPlanState.objects.filter(programme=programme).first() or PayoutPlanState(
+        programme=programme
+    )
 
 
-def recoveries_open() -> QuerySet[AwardRecovery]:
+def recoveries_open(programme: str = CITY_PROGRAMME) -> QuerySet[AwardRecovery]:
     """Paid awards the rules now price lower: money finance is to recover (追回)."""
     return (
-        AwardRecovery.objects.filter(settled_at__isnull=True)
+        AwardRecovery.objects.filter(
+            settled_at__isnull=True, award__application__programme=programme
+        )
         .select_related("award__application__enterprise")
         .order_by("created_at", "id")
     )
 
 
-def confirmed_without_year_count() -> int:
+def confirmed_without_year_count(programme: str = CITY_PROGRAMME) -> int:
     """Confirmed awards the stored plan has not placed yet (waiting for the next plan run)."""
-    return Award.objects.filter(application__status=Status.CONFIRMED).count()
+    return Award.objects.filter(
+        application__status=Status.CONFIRMED, application__programme=programme
+    ).count()

@@ -30,6 +30,7 @@ from awards.errors import (
     OVERRIDE_REASON_REQUIRED,
 )
 from awards.models import Award
+from awards.programmes.services import match_confirm_before_save, matches_propose
 from awards.selectors import case_quote
 from awards.services.announcements import announce_before_save, confirm_before_save
 from awards.services.dependents import deductions_record, dependents_reprice
@@ -103,6 +104,9 @@ def case_decide(
             actor=actor,
             previous=memo.get("previous"),  # type: ignore[arg-type]
         )
+    if action == "confirm":
+        # 县区同步奖励: the county's matching case, in the confirmation's transaction.
+        matches_propose(application=application)
     if action in _CHANGES_THE_AMOUNT_THAT_COUNTS:
         award_id = Award.objects.filter(application=application).values_list("pk", flat=True)
         for pk in award_id:
@@ -287,6 +291,7 @@ _BEFORE_SAVE: dict[str, Callable[..., dict]] = {
     "announce": announce_before_save,
     "confirm": confirm_before_save,
     "pay": pay_before_save,
+    "match_confirm": match_confirm_before_save,
 }
 
 
@@ -357,7 +362,7 @@ def award_quota_exempt(*, application_id: int, actor: User, exempt: bool, reason
     award.save(update_fields=["quota_exempt", "exempt_reason"])
     if application.status in {Status.CONFIRMED, Status.SCHEDULED}:
         # The plan counted this award's quota place as it was: plan again before paying.
-        plan_mark_stale(reason="quota_exempt")
+        plan_mark_stale(reason="quota_exempt", programme=application.programme)
     audit_append(
         action="quota_exempt" if exempt else "quota_exempt_revoked",
         actor=actor,

@@ -212,7 +212,7 @@ def award_reprice_decide(
     award.reprice_note = ""
     award.save()
     if accept and application.status in {Status.CONFIRMED, Status.SCHEDULED}:
-        plan_mark_stale(reason="reprice")
+        plan_mark_stale(reason="reprice", programme=application.programme)
     audit_append(
         action="reprice_accepted" if accept else "reprice_dismissed",
         actor=actor,

@@ -1,4 +1,8 @@
-"""Budgets, payout scheduling (兑付年度) with the rules' allocation, and recording payments."""
+"""Budgets, payout scheduling (兑付年度) with the rules' allocation, and recording payments.
+
+Per programme: the city's and each county's matching programme (同步奖励) have their own budgets,
+quota and plan, and their own finance officials; nothing here lets one spend another's money.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -7,9 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from applicants import programmes
 from applicants.audit import audit_append
 from applicants.errors import NOT_ALLOWED, NotAllowed, ServiceError
-from applicants.models import Application, Status, User
+from applicants.models import CITY_PROGRAMME, Application, Status, User
 from applicants.roles import Role
 from applicants.services.cases import case_transition
 from applicants.text import clean_text
@@ -24,6 +29,7 @@ from awards.errors import (
     PAYMENT_BEFORE_PAY_YEAR,
     PAYMENT_DATE_IN_FUTURE,
     PAYMENT_REFERENCE_REQUIRED,
+    UNKNOWN_PROGRAMME,
 )
 from awards.models import Award, Budget, PayoutPlanState
 from awards.selectors import PAYOUT_STATES
@@ -34,22 +40,33 @@ from awards.services.plan_state import (
     plan_mark_stale,
     plan_state_locked,
 )
-from rules import AwardInput, RulesInputError, allocate, load_rulebook
+from rules import AwardInput, RulesInputError, allocate
 
 MIN_BUDGET_YEAR, MAX_BUDGET_YEAR = 2020, 2100
 # The largest amount a money column (14 digits, 2 places) holds.
 MAX_STORED_AMOUNT = Decimal("999999999999.99")
 
 
-def _require_finance(actor: User) -> None:
-    if actor.role != Role.FINANCE:
+def finance_may_manage(actor: User, programme: str) -> bool:
+    """City finance manages the city's programme; a county's finance only its county's."""
+    if programme == CITY_PROGRAMME:
+        return actor.role == Role.FINANCE
+    return actor.role == Role.COUNTY_FINANCE and actor.jurisdiction == programme
+
+
+def _require_finance(actor: User, programme: str) -> None:
+    if not programmes.programme_exists(programme):
+        raise ServiceError(UNKNOWN_PROGRAMME, field="programme")
+    if not finance_may_manage(actor, programme):
         raise NotAllowed(NOT_ALLOWED)
 
 
 @transaction.atomic
-def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
-    """Set the reward budget of one year (finance); the change is an audit entry."""
-    _require_finance(actor)
+def budget_set(
+    *, year: int, amount: Decimal, actor: User, programme: str = CITY_PROGRAMME
+) -> Budget:
+    """Set one programme's reward budget of one year (its finance); the change is audited."""
+    _require_finance(actor, programme)
     if not MIN_BUDGET_YEAR <= year <= MAX_BUDGET_YEAR:
         raise ServiceError(BUDGET_YEAR_INVALID, field="year")
     if amount < 0:
@@ -59,15 +76,15 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     # The plan rests on this budget: stale until it runs again (and the lock orders us after
     # a payment of this year that is in progress).
-    plan_mark_stale(reason="budget_set")
-    paid = paid_in_year(year)
+    plan_mark_stale(reason="budget_set", programme=programme)
+    paid = paid_in_year(year, programme=programme)
     if amount < paid:
         raise ServiceError(
             BUDGET_BELOW_PAID % {"year": year, "paid": f"{paid:,.2f}"}, field="amount"
         )
     # get_or_create survives two finance officers creating the same year at once (unique year).
     budget, created = Budget.objects.select_for_update().get_or_create(
-        year=year, defaults={"amount": amount, "updated_by": actor}
+        programme=programme, year=year, defaults={"amount": amount, "updated_by": actor}
     )
     previous = None if created else budget.amount
     budget.amount = amount
@@ -77,6 +94,7 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
         action="budget_set",
         actor=actor,
         data={
+            "programme": programme,
             "year": year,
             "from_amount": f"{previous:.2f}" if previous is not None else None,
             "amount": f"{amount:.2f}",
@@ -86,13 +104,13 @@ def budget_set(*, year: int, amount: Decimal, actor: User) -> Budget:
 
 
 @transaction.atomic
-def payouts_schedule_request(*, actor: User) -> None:
-    """Ask the background worker to (re)plan payout years once this transaction commits."""
+def payouts_schedule_request(*, actor: User, programme: str = CITY_PROGRAMME) -> None:
+    """Ask the background worker to (re)plan a programme's payout years after this commits."""
     from awards.tasks import schedule_payouts  # tasks import services; import at call time
 
-    _require_finance(actor)
-    audit_append(action="payouts_requested", actor=actor)
-    transaction.on_commit(schedule_payouts.delay)
+    _require_finance(actor, programme)
+    audit_append(action="payouts_requested", actor=actor, data={"programme": programme})
+    transaction.on_commit(lambda: schedule_payouts.delay(programme))
 
 
 @dataclass
@@ -114,19 +132,20 @@ class ScheduleReport:
 
 
 @transaction.atomic
-def payouts_schedule() -> ScheduleReport:
-    """Plan which budget year pays each confirmed award (rules.allocate) and record it.
+def payouts_schedule(programme: str = CITY_PROGRAMME) -> ScheduleReport:
+    """Plan which budget year pays each confirmed award of a programme (rules.allocate).
 
     Confirmed awards the plan places move to `scheduled` with their pay year; a scheduled award
     whose year the plan changes is moved (audited), or back to `confirmed` if no budget can pay it
     now. Paid awards stay fixed in the year that paid them. Running it again on the same state
-    changes nothing. The system is the actor.
+    changes nothing. The system is the actor. Only the programme's own awards, budgets and
+    quota take part.
     """
     # Lock every case the plan may touch, in id order, so two runs (or a run and a payment)
     # queue up instead of planning on a state that is changing under them.
     ids = list(
         Application.objects.select_for_update()
-        .filter(status__in=PAYOUT_STATES)
+        .filter(status__in=PAYOUT_STATES, programme=programme)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -135,11 +154,15 @@ def payouts_schedule() -> ScheduleReport:
         .select_related("application")
         .order_by("application_id")
     )
-    version = load_rulebook().current(timezone.localdate())
+    strategy = programmes.programme_strategy(programme)
+    quota = programmes.programme_quota(programme)
     # After the case rows, before the budgets (the order every writer keeps).
-    state = plan_state_locked()
+    state = plan_state_locked(programme)
     # Locked so that a budget changed meanwhile waits for this plan instead of slipping past it.
-    budgets = {b.year: b.amount for b in Budget.objects.select_for_update().order_by("year")}
+    budgets = {
+        b.year: b.amount
+        for b in Budget.objects.select_for_update().filter(programme=programme).order_by("year")
+    }
     inputs = [
         AwardInput(
             # Zero-padded so that ties on approval time break by id as numbers, not as text.
@@ -156,8 +179,8 @@ def payouts_schedule() -> ScheduleReport:
         plan = allocate(
             budgets,
             inputs,
-            strategy=version.allocation_strategy,
-            quota_per_item=version.quota_per_item_per_year,
+            strategy=strategy,
+            quota_per_item=quota,
         )
     except RulesInputError as exc:
         raise ServiceError(ALLOCATION_INPUT_INVALID % {"errors": exc.errors}) from exc
@@ -182,15 +205,15 @@ def payouts_schedule() -> ScheduleReport:
     return report
 
 
-def payouts_replan_if_stale() -> ScheduleReport | None:
+def payouts_replan_if_stale(programme: str = CITY_PROGRAMME) -> ScheduleReport | None:
     """Plan again if a budget or exemption change left the plan stale; None if it is current.
 
     What `plan_mark_stale` queues: a plan run since the change (by finance, or an earlier queued
     re-plan) already answered it, so nothing is planned twice for one change.
     """
-    if not PayoutPlanState.objects.filter(pk=1, stale=True).exists():
+    if not PayoutPlanState.objects.filter(programme=programme, stale=True).exists():
         return None
-    return payouts_schedule()
+    return payouts_schedule(programme)
 
 
 def _schedule(award: Award, year: int) -> None:
@@ -256,7 +279,7 @@ def pay_before_save(application: Application, *, actor: User | None, decision: o
             code="before_pay_year",
         )
     # The plan as it is now: not stale, and the year still has budget and a quota place.
-    payment_check(award=award, item=application.item)
+    payment_check(award=award, item=application.item, programme=application.programme)
     award.paid_at = paid_at
     award.payment_reference = reference
     award.save(update_fields=["paid_at", "payment_reference"])

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from applicants import programmes
 from applicants.templatetags.money import yuan, yuan_sign
 
 register = template.Library()
@@ -22,7 +23,14 @@ _STATUS_CLASSES = {
     "returned": "text-bg-warning",
     "rejected": "text-bg-danger",
     "withdrawn": "text-bg-light",
+    "proposed": "text-bg-info",
 }
+
+
+@register.filter
+def programme_name(code: str) -> str:
+    """市级奖励, or e.g. 罗山县同步奖励 — never the code."""
+    return programmes.programme_name(code)
 
 
 @register.filter

@@ -156,7 +156,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # waiting for finance to ask; the plan is idempotent and never moves a paid award.
 CELERY_BEAT_SCHEDULE = {
     "schedule-payouts-nightly": {
-        "task": "awards.tasks.schedule_payouts",
+        "task": "awards.tasks.schedule_all_payouts",
         "schedule": crontab(hour=2, minute=0),
     },
 }
@@ -264,5 +264,8 @@ PDF_DEMO_SIGNING_DIR = BASE_DIR / "var" / "signing"
 # The address people reach the portal at: the QR code on each document carries
 # SITE_BASE_URL/verify/<code>/.
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
+# 县区同步奖励: the county matching programmes the portal runs beside the city's, one TOML file per
+# dated version (docs/programmes.md). None ships enabled; `make run` enables the 示例 file.
+COUNTY_PROGRAMME_FILES = env.list("COUNTY_PROGRAMME_FILES", default=[])
 # Public verification lookups per address per hour (a 429 page beyond).
 VERIFY_LOOKUPS_PER_HOUR = env.int("VERIFY_LOOKUPS_PER_HOUR", default=60)

@@ -20,3 +20,8 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
     },
 }
+# The demo runs the example county programme (罗山县同步奖励, 示例) beside the city's.
+COUNTY_PROGRAMME_FILES = env.list(
+    "COUNTY_PROGRAMME_FILES",
+    default=[str(BASE_DIR / "rules" / "examples" / "411521-luoshan.example.toml")],  # noqa: F405
+)

@@ -431,3 +431,53 @@ def test_a_batch_list_outdated_by_a_payment_no_longer_verifies_as_current(client
         in client.get(reverse("awards:finance")).content.decode()
     )
     assert document_render_batch(year=year).pk != batch.pk
+
+
+def test_a_county_match_has_its_own_sheet_headed_by_the_county(tmp_path, luoshan_programme):
+    """县区同步奖励: the 审批表 names the county's programme, issuer, payer and the city award."""
+    from applicants.models import Application
+
+    county_reviewer = make_user(Role.COUNTY_REVIEWER, jurisdiction="411521")
+    city_case = case_in(
+        Status.CONFIRMED,
+        enterprise=EnterpriseFactory(jurisdiction="411521"),
+        item="contest_national",
+        facts={"prize_level": "first"},
+    )
+    match = Application.objects.get(matched_application=city_case)
+    case_decide(application_id=match.pk, action="match_confirm", actor=county_reviewer)
+    document = document_render_approval(application_id=match.pk)
+    text = " ".join(_text(_bytes(document), tmp_path).split())
+    assert "罗山县数据产业同步奖励（示例）" in text
+    assert "罗山县发展和改革委员会" in text
+    assert "罗山县财政局" in text
+    assert f"市级奖励 {city_case.reference}" in text
+    assert "150,000.00" in text
+    assert "确认同步奖励" in text
+    assert document.programme == "411521"
+
+
+def test_a_county_batch_list_lists_only_the_countys_awards(tmp_path, luoshan_programme):
+    from applicants.models import Application
+    from awards.services.payouts import budget_set, payouts_schedule
+
+    year = timezone.localdate().year
+    county_reviewer = make_user(Role.COUNTY_REVIEWER, jurisdiction="411521")
+    county_finance = make_user(Role.COUNTY_FINANCE, jurisdiction="411521")
+    city_case = case_in(
+        Status.CONFIRMED,
+        enterprise=EnterpriseFactory(jurisdiction="411521"),
+        item="honor_national",
+        facts={},
+    )
+    match = Application.objects.get(matched_application=city_case)
+    case_decide(application_id=match.pk, action="match_confirm", actor=county_reviewer)
+    budget_set(year=year, amount=Decimal("500000.00"), actor=county_finance, programme="411521")
+    payouts_schedule("411521")
+    Budget.objects.create(year=year, amount=Decimal("900000.00"))  # the city's, not listed
+    document = document_render_batch(year=year, programme="411521")
+    text = " ".join(_text(_bytes(document), tmp_path).split())
+    assert match.reference in text
+    assert city_case.reference not in text
+    assert "罗山县财政局" in text
+    assert document.programme == "411521"

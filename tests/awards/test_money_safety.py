@@ -298,7 +298,7 @@ def test_the_api_schema_says_which_amounts_may_be_null(client, city_reviewer):
 def test_a_payment_before_the_planned_pay_year_is_refused(finance_user):
     today = timezone.localdate()
     case = case_in(Status.SCHEDULED, pay_year=today.year + 1)
-    PayoutPlanState.objects.update_or_create(pk=1, defaults={"stale": False})
+    PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": False})
     with pytest.raises(ServiceError) as error:
         case_decide(
             application_id=case.pk,
@@ -318,7 +318,7 @@ def test_a_payment_before_the_planned_pay_year_is_refused(finance_user):
 def test_a_payment_in_or_after_the_planned_year_goes_through(finance_user):
     today = timezone.localdate()
     case = case_in(Status.SCHEDULED, pay_year=today.year)
-    PayoutPlanState.objects.update_or_create(pk=1, defaults={"stale": False})
+    PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": False})
     case_decide(
         application_id=case.pk,
         action="pay",
@@ -333,7 +333,7 @@ def test_a_payment_in_or_after_the_planned_year_goes_through(finance_user):
 def test_the_pay_form_shows_the_planned_year_refusal(client, finance_user):
     today = timezone.localdate()
     case = case_in(Status.SCHEDULED, pay_year=today.year + 1)
-    PayoutPlanState.objects.update_or_create(pk=1, defaults={"stale": False})
+    PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": False})
     client.force_login(finance_user)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]),
@@ -416,7 +416,7 @@ def test_the_budget_service_refuses_what_a_money_column_cannot_hold(finance_user
 def test_the_default_pay_date_today_is_checked_against_the_plan_too(finance_user):
     today = timezone.localdate()  # Beijing: TIME_ZONE is Asia/Shanghai
     case = case_in(Status.SCHEDULED, pay_year=today.year + 1)
-    PayoutPlanState.objects.update_or_create(pk=1, defaults={"stale": False})
+    PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": False})
     with pytest.raises(ServiceError) as error:
         case_decide(
             application_id=case.pk, action="pay", actor=finance_user, payment_reference="ZF-9"

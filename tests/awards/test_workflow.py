@@ -9,7 +9,14 @@ from django.db import transaction
 from applicants.errors import REASON_REQUIRED, Conflict, NotAllowed, ServiceError
 from applicants.models import CaseEvent, Status
 from applicants.roles import Role
-from applicants.workflow import SYSTEM, TRANSITIONS, bulk_actions_for, transitions_from
+from applicants.services.cases import actor_may_act_on
+from applicants.workflow import (
+    MATCH_ONLY_ACTIONS,
+    SYSTEM,
+    TRANSITIONS,
+    bulk_actions_for,
+    transitions_from,
+)
 from awards.services.decisions import case_decide
 from tests.awards.helpers import AWARD_PATH, case_in, end_announcement
 from tests.factories import make_user
@@ -50,6 +57,8 @@ def actors(db):
         Role.COUNTY_REVIEWER: make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"),
         Role.CITY_REVIEWER: make_user(Role.CITY_REVIEWER),
         Role.FINANCE: make_user(Role.FINANCE),
+        # County finance pays only its county's matching awards: nothing of a city case.
+        Role.COUNTY_FINANCE: make_user(Role.COUNTY_FINANCE, jurisdiction="411502"),
         Role.ADMIN: make_user(Role.ADMIN),
         SYSTEM: None,
     }
@@ -64,7 +73,12 @@ def test_each_role_may_take_exactly_what_the_table_gives_it(transition, state, a
     actors = {**actors, Role.ENTERPRISE: case.created_by}
     for role in ALL_ROLES:
         actor = actors[role]
-        allowed = state in transition.sources and role in transition.roles
+        allowed = (
+            state in transition.sources
+            and role in transition.roles
+            and role != Role.COUNTY_FINANCE
+            and transition.action not in MATCH_ONLY_ACTIONS
+        )
         events_before = CaseEvent.objects.filter(application=case).count()
         with rolled_back():
             if allowed:
@@ -83,7 +97,8 @@ def test_each_role_may_take_exactly_what_the_table_gives_it(transition, state, a
                 )
                 assert event.actor_role == (role if actor else "system")
             else:
-                expected = NotAllowed if role not in transition.roles else Conflict
+                scoped_out = role not in transition.roles or role == Role.COUNTY_FINANCE
+                expected = NotAllowed if scoped_out else Conflict
                 with pytest.raises(expected):
                     case_decide(
                         application_id=case.pk,
@@ -95,7 +110,11 @@ def test_each_role_may_take_exactly_what_the_table_gives_it(transition, state, a
         assert case.status == state
         assert CaseEvent.objects.filter(application=case).count() == events_before
         if role != SYSTEM and actor is not None:
-            offered = {t.action for t in transitions_from(state, role)}
+            offered = {
+                t.action
+                for t in transitions_from(state, role)
+                if actor_may_act_on(actor=actor, application=case)
+            }
             assert (transition.action in offered) == allowed
 
 
@@ -150,7 +169,10 @@ def test_every_state_is_reachable_and_every_transition_targets_a_state():
 
 
 def test_bulk_actions_are_the_positive_review_steps():
-    assert [t.action for t in bulk_actions_for(Role.COUNTY_REVIEWER)] == ["recommend"]
+    assert [t.action for t in bulk_actions_for(Role.COUNTY_REVIEWER)] == [
+        "recommend",
+        "match_confirm",
+    ]
     assert [t.action for t in bulk_actions_for(Role.CITY_REVIEWER)] == [
         "review",
         "approve",

@@ -115,3 +115,61 @@ def test_a_simulation_is_bounded_in_size(client, monkeypatch):
     )
     assert response.status_code == 400
     assert "awards" in response.json()
+
+
+# --- county programmes (县区同步奖励) over HTTP: the same "programme" and "matching" as the CLI --
+
+LUOSHAN_FACTS = {
+    "event_date": "2025-06-01",
+    "applicant_type": "data_enterprise",
+    "jurisdiction": "411521",
+    "prize_level": "first",
+}
+
+
+def test_the_quote_api_adds_the_county_match(client, db, luoshan_programme):
+    answer = client.post(
+        reverse("api-quote"),
+        {"item": "contest_national", "facts": LUOSHAN_FACTS},
+        content_type="application/json",
+    ).json()
+    assert answer["amount"] == "300000.00"
+    (match,) = answer["matching"]
+    assert (match["programme"], match["eligible"], match["amount"]) == ("411521", True, "150000.00")
+    county = client.post(
+        reverse("api-quote"),
+        {"item": "contest_national", "facts": LUOSHAN_FACTS, "programme": "411521"},
+        content_type="application/json",
+    ).json()
+    assert (county["amount"], county["matching"]) == ("150000.00", [])
+
+
+def test_the_quote_api_refuses_an_unknown_programme_with_a_field_error(client, db):
+    response = client.post(
+        reverse("api-quote"),
+        {"item": "contest_national", "facts": LUOSHAN_FACTS, "programme": "411599"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "411599" in response.json()["programme"][0]
+
+
+def test_the_simulation_api_uses_the_countys_quota(client, db, luoshan_programme):
+    awards = [
+        {
+            "id": f"A-{n}",
+            "item": "contest_national",
+            "amount": "10.00",
+            "approved_at": f"2026-01-0{n}T09:00:00+08:00",
+        }
+        for n in range(1, 5)
+    ]
+    data = {"budgets": {"2026": "1000.00", "2027": "1000.00"}, "awards": awards}
+    city = client.post(reverse("api-simulate-payouts"), data, content_type="application/json")
+    county = client.post(
+        reverse("api-simulate-payouts"),
+        {**data, "programme": "411521"},
+        content_type="application/json",
+    )
+    assert sorted(city.json()["awards"].values()) == [2026] * 4  # the city's 5 per year
+    assert sorted(county.json()["awards"].values()) == [2026, 2026, 2026, 2027]  # 示例: 3

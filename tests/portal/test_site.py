@@ -109,14 +109,19 @@ def test_production_refuses_to_sign_without_its_own_key(tmp_path):
     assert "PDF_SIGNING_KEY_FILE" in result.stdout + result.stderr
 
 
-def test_demo_data_loads_one_user_per_role_and_is_idempotent(db):
-    from applicants.models import User
+def test_demo_data_loads_one_user_per_role_and_is_idempotent(db, luoshan_programme):
+    from applicants.models import Application, User
     from portal.services import demo_data_load
 
     demo_data_load()
     demo_data_load()
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(username="county_shihe", jurisdiction="411502").exists()
+    # As `make run` has it, with the example county programme: Luoshan's finance, and a match
+    # confirmed and planned beside one waiting for the county's reviewer.
+    assert User.objects.filter(username="finance_luoshan", jurisdiction="411521").exists()
+    matches = Application.objects.filter(programme="411521")
+    assert sorted(matches.values_list("status", flat=True)) == ["proposed", "scheduled"]
 
 
 def test_an_english_browser_still_gets_the_chinese_portal_until_the_switch(client, db):

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from applicants.programmes import programme_requested, quote_answer, unknown_programme_error
 from portal.management.json_command import InvalidInput, JsonCommand
 from rules import RulesInputError, quote
 
@@ -10,7 +11,10 @@ BAD_JSON = 'facts 必须是 JSON 对象，例如 \'{"event_date": "2025-06-01"}\
 
 
 class Command(JsonCommand):
-    help = "政策计算器: quote ITEM --facts JSON → one JSON object (exit 0; 2 if invalid)."
+    help = (
+        "政策计算器: quote ITEM --facts JSON → one JSON object (exit 0; 2 if invalid). "
+        'The facts may name a "programme" (default "city"; a county code prices its match).'
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("item", help="reward item code, e.g. first_transaction")
@@ -25,7 +29,13 @@ class Command(JsonCommand):
             parsed = None
         if not isinstance(parsed, dict):
             raise InvalidInput({"facts": [BAD_JSON]})
+        # Not a fact of the case: which programme's answer to print.
+        programme = programme_requested(parsed.pop("programme", None))
+        errors = unknown_programme_error(programme, lang)
         try:
-            return quote(item, parsed).to_dict(lang)
+            city = quote(item, parsed)
         except RulesInputError as invalid:
-            raise InvalidInput(invalid.messages(lang)) from None
+            raise InvalidInput({**invalid.messages(lang), **errors}) from None
+        if errors:
+            raise InvalidInput(errors)
+        return quote_answer(programme, city, lang)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from applicants.programmes import programme_requested, simulation_scope, unknown_programme_error
 from portal.management.json_command import InvalidInput, JsonCommand
 from rules import RulesInputError, allocate, parse_simulation_input
 
@@ -15,7 +16,8 @@ NO_FILE = "无法读取文件：{}"
 class Command(JsonCommand):
     help = (
         "The payout allocation as a what-if, touching no stored data. "
-        "simulate_payouts FILE (- reads stdin) → one JSON object (exit 0; 2 if invalid)."
+        "simulate_payouts FILE (- reads stdin) → one JSON object (exit 0; 2 if invalid). "
+        'The input may name a "programme" (default "city"): a county\'s uses its quota and items.'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,8 +36,19 @@ class Command(JsonCommand):
             data = None
         if not isinstance(data, dict):
             raise InvalidInput({"file": [BAD_JSON]})
+        programme = programme_requested(data.pop("programme", None))
+        errors = unknown_programme_error(programme, lang)
+        if errors:
+            try:
+                parse_simulation_input(data)
+            except RulesInputError as invalid:
+                errors = {**invalid.messages(lang), **errors}
+            raise InvalidInput(errors)
+        # A county's plan: the quota of its version in force today, and only the items it matches.
+        quota, known_items = simulation_scope(programme)
         try:
-            budgets, awards, strategy = parse_simulation_input(data)
-            return allocate(budgets, awards, strategy=strategy).to_dict()
+            budgets, awards, strategy = parse_simulation_input(data, known_items=known_items)
+            plan = allocate(budgets, awards, strategy=strategy, quota_per_item=quota)
         except RulesInputError as invalid:
             raise InvalidInput(invalid.messages(lang)) from None
+        return plan.to_dict()
