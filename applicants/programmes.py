@@ -64,7 +64,10 @@ def programme_name(code: str) -> str:
     """What people call the programme: 市级奖励, or e.g. 罗山县同步奖励."""
     if code == CITY_PROGRAMME:
         return _("市级奖励")
-    return _("%(county)s同步奖励") % {"county": policy.jurisdiction_name(code)}
+    name = _("%(county)s同步奖励") % {"county": policy.jurisdiction_name(code)}
+    version = programme_version(code)
+    # The shipped example is no county's policy: say so wherever its name appears.
+    return _("%(name)s（示例）") % {"name": name} if version and version.example else name
 
 
 def programme_choices() -> list[tuple[str, str]]:

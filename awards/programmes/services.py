@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applicants import policy
@@ -136,9 +137,9 @@ def _already_matched(application: Application, programme: str) -> Decimal:
         item__in=policy.same_kind_items(application.item, application.event_date),
         status__in=_MATCHED_STATES,
     )
-    granted = earlier.filter(award__isnull=False).aggregate(total=Sum("award__amount"))["total"]
-    proposed = earlier.filter(award__isnull=True).aggregate(total=Sum("expected_amount"))["total"]
-    return (granted or ZERO) + (proposed or ZERO)
+    # A granted match counts what the county confirmed; a proposed one what it was offered.
+    total = earlier.aggregate(total=Sum(Coalesce("award__amount", "expected_amount")))["total"]
+    return total or ZERO
 
 
 def _record_no_match(

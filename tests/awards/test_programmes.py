@@ -312,7 +312,8 @@ def test_the_enterprise_sees_both_awards_on_its_case(client, luoshan_reviewer):
     client.login(username=case.created_by.username, password=TEST_PASSWORD)
     text = client.get(reverse("applicants:detail", args=[case.pk])).content.decode()
     assert 'id="programme-cases"' in text
-    for words in ("市级奖励", "罗山县同步奖励", "300,000.00", "150,000.00"):
+    # The shipped example says it is one wherever its name appears.
+    for words in ("市级奖励", "罗山县同步奖励（示例）", "300,000.00", "150,000.00"):
         assert words in text
     assert "450,000.00" in text  # 已核定合计
     match_page = client.get(reverse("applicants:detail", args=[match.pk]))

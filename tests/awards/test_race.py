@@ -171,3 +171,49 @@ def test_two_prizes_for_one_project_approved_at_once_pay_the_highest_only():
         "amount", flat=True
     )
     assert sum(amounts) == Decimal("300000.00")
+
+
+def test_two_city_confirmations_at_once_make_one_county_match(luoshan_programme):
+    """县区同步奖励: the case row orders them; the loser hears it was decided, no second match."""
+    from applicants.models import Application
+    from tests.awards.helpers import case_in, end_announcement
+
+    case = case_in(
+        Status.ANNOUNCED,
+        enterprise=EnterpriseFactory(jurisdiction="411521"),
+        item="honor_national",
+        facts={},
+    )
+    end_announcement(case)
+    first, second = make_user(Role.CITY_REVIEWER), make_user(Role.CITY_REVIEWER)
+    results = _race(
+        lambda: case_decide(application_id=case.pk, action="confirm", actor=first),
+        lambda: case_decide(application_id=case.pk, action="confirm", actor=second),
+    )
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    assert Application.objects.filter(matched_application=case).count() == 1
+
+
+def test_two_county_reviewers_confirming_one_match_make_one_county_award(luoshan_programme):
+    from applicants.models import Application
+    from tests.awards.helpers import case_in
+
+    case = case_in(
+        Status.CONFIRMED,
+        enterprise=EnterpriseFactory(jurisdiction="411521"),
+        item="honor_national",
+        facts={},
+    )
+    match = Application.objects.get(matched_application=case)
+    first = make_user(Role.COUNTY_REVIEWER, jurisdiction="411521")
+    second = make_user(Role.COUNTY_REVIEWER, jurisdiction="411521")
+    results = _race(
+        lambda: case_decide(application_id=match.pk, action="match_confirm", actor=first),
+        lambda: case_decide(
+            application_id=match.pk, action="match_reject", actor=second, reason="不符"
+        ),
+    )
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    match.refresh_from_db()
+    assert match.status in {Status.CONFIRMED, Status.REJECTED}
+    assert Award.objects.filter(application=match).count() == (match.status == Status.CONFIRMED)
