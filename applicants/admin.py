@@ -85,7 +85,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "status",
         "submitted_at",
     )
-    list_filter = ("status", ItemFilter, JurisdictionFilter)
+    list_filter = ("status", "programme", ItemFilter, JurisdictionFilter)
     list_select_related = ("enterprise",)
     search_fields = ("enterprise__credit_code", "enterprise__name", "project_name")
     ordering = ("-id",)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from applicants import policy
-from applicants.models import Application, CaseEvent, Status
+from applicants.models import Application, CaseEvent, status_label
 from applicants.programmes import programme_name
 from applicants.roles import Role
 from applicants.trace import rules_version_label
@@ -114,7 +114,7 @@ def _entry(
         reason=event.reason,
         actor=_actor(event, application=application, show_official_names=show_official_names),
         status=event.to_status if moved else "",
-        status_label=_status_label(event.to_status) if moved else "",
+        status_label=status_label(event.to_status, is_match=application.is_match) if moved else "",
         details=_details(event, data),
     )
 
@@ -154,10 +154,6 @@ def action_label(action: str) -> str:
     if transition is not None:
         return str(transition.label)
     return _other_action_labels().get(action, pgettext("history action", "其他操作"))
-
-
-def _status_label(key: str) -> str:
-    return str(Status(key).label) if key in Status.values else key
 
 
 def _role_title(role: str) -> str:

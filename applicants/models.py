@@ -106,6 +106,17 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# A county's match has no 公示 of its own: "confirmed" means its county confirmed it.
+MATCH_CONFIRMED_LABEL = _("县区已确认")
+
+
+def status_label(status: str, *, is_match: bool = False) -> str:
+    """A state's label; a county match's `confirmed` reads 县区已确认, not 公示无异议."""
+    if is_match and status == Status.CONFIRMED:
+        return str(MATCH_CONFIRMED_LABEL)
+    return str(Status(status).label) if status in Status.values else status
+
+
 class Application(models.Model):
     """One enterprise's application for one reward item and one achievement: the case."""
 
@@ -207,6 +218,10 @@ class Application(models.Model):
         if update_fields is not None and "project_name" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = {*update_fields, "project_key"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_status_display(self) -> str:
+        """The state's label as this case's readers understand it (see `status_label`)."""
+        return status_label(self.status, is_match=self.is_match)
 
     @property
     def is_match(self) -> bool:

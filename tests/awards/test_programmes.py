@@ -114,6 +114,9 @@ def test_the_county_reviewer_confirms_the_match_into_a_county_award(luoshan_revi
     case_decide(application_id=match.pk, action="match_confirm", actor=luoshan_reviewer)
     match.refresh_from_db()
     assert match.status == Status.CONFIRMED
+    # No 公示 of its own: its confirmed state says who confirmed it.
+    assert match.get_status_display() == "县区已确认"
+    assert case.get_status_display() == "公示无异议"
     award = Award.objects.get(application=match)
     assert award.amount == Decimal("50000.00")
     assert award.approved_by == luoshan_reviewer
@@ -397,3 +400,30 @@ def test_a_proposed_match_takes_only_the_countys_two_actions_from_its_reviewer(l
 
 class _Undo(Exception):
     pass
+
+
+def test_a_malformed_programme_file_stops_the_start_with_the_loaders_message(settings, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from tests.conftest import EXAMPLE_PROGRAMME
+
+    broken = tmp_path / "411521-broken.toml"
+    broken.write_text(
+        EXAMPLE_PROGRAMME.read_text(encoding="utf-8").replace(
+            'programme = "411521"', 'programme = "411599"'
+        ),
+        encoding="utf-8",
+    )
+    settings.COUNTY_PROGRAMME_FILES = [str(broken)]
+    with pytest.raises(SystemCheckError) as stopped:
+        call_command("check")
+    assert "applicants.E001" in str(stopped.value)
+    assert "411599" in str(stopped.value)
+
+
+def test_the_deploy_check_warns_of_the_example_programme(luoshan_programme):
+    from applicants.checks import EXAMPLE_PROGRAMME_DEPLOYED, no_example_programme
+
+    (warning,) = no_example_programme()
+    assert warning.id == EXAMPLE_PROGRAMME_DEPLOYED
