@@ -219,7 +219,7 @@ class Application(models.Model):
             kwargs["update_fields"] = {*update_fields, "project_key"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
         """The state's label as this case's readers understand it (see `status_label`)."""
         return status_label(self.status, is_match=self.is_match)
 
