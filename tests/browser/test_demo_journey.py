@@ -11,6 +11,7 @@ from django.utils import timezone
 from applicants.models import Application, Status
 from awards.models import Award
 from portal.services import DEMO_PASSWORD, demo_data_load
+from tests.browser.helpers import login, logout, take
 from tests.factories import TINY_PDF
 
 pytestmark = pytest.mark.browser
@@ -27,31 +28,13 @@ def evidence_storage(settings, tmp_path):
     }
 
 
-def _login(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#dashboard-title")
-
-
-def _logout(page) -> None:
-    page.click("#logout-button")
-    page.wait_for_selector("#id_username")
-
-
-def _take(page, action: str, expected_status: str) -> None:
-    page.click(f"#action-{action}")
-    page.wait_for_selector(f'#case-status[data-status="{expected_status}"]')
-
-
 def test_every_role_finishes_its_journey_on_the_demo(live_server, page, transactional_db, tmp_path):
     demo_data_load()
     base = live_server.url
     shots = tmp_path
 
     # The enterprise files a new case in the browser.
-    _login(page, base, "qiye")
+    login(page, base, "qiye", DEMO_PASSWORD)
     page.click("#new-honor_provincial")
     page.wait_for_selector("#application-form")
     page.fill("#id_project_name", "浉河区公共数据授权运营试点")
@@ -67,23 +50,23 @@ def test_every_role_finishes_its_journey_on_the_demo(live_server, page, transact
     page.wait_for_selector("#case-status")
     filed = Application.objects.get(project_name="浉河区公共数据授权运营试点")
     assert filed.status == Status.SUBMITTED
-    _logout(page)
+    logout(page)
 
     # The county recommends it from its queue.
-    _login(page, base, "county_shihe")
+    login(page, base, "county_shihe", DEMO_PASSWORD)
     page.click("#queue-link")
     page.wait_for_selector("#queue-table")
     page.click(f'tr[data-case-id="{filed.pk}"] a.case-link')
     page.wait_for_selector("#case-title")
-    _take(page, "recommend", "recommended")
-    _logout(page)
+    take(page, "recommend", "recommended")
+    logout(page)
 
     # The city reviews, approves and announces it, then confirms the case whose 公示 is over.
-    _login(page, base, "city")
+    login(page, base, "city", DEMO_PASSWORD)
     page.goto(f"{base}/review/cases/{filed.pk}/")
-    _take(page, "review", "reviewed")
-    _take(page, "approve", "approved")
-    _take(page, "announce", "announced")
+    take(page, "review", "reviewed")
+    take(page, "approve", "approved")
+    take(page, "announce", "announced")
     today = timezone.localdate()
     ended = next(
         a
@@ -91,12 +74,12 @@ def test_every_role_finishes_its_journey_on_the_demo(live_server, page, transact
         if a.award.announcement_ends_on < today
     )
     page.goto(f"{base}/review/cases/{ended.pk}/")
-    _take(page, "confirm", "confirmed")
+    take(page, "confirm", "confirmed")
     page.screenshot(path=str(shots / "city-confirmed.png"), full_page=True)
-    _logout(page)
+    logout(page)
 
     # Finance plans the payouts (a background job, in-process here) and records the payment.
-    _login(page, base, "finance")
+    login(page, base, "finance", DEMO_PASSWORD)
     page.goto(f"{base}/review/finance/")
     page.click("#schedule-submit")
     page.wait_for_selector("#payout-table")
@@ -107,12 +90,12 @@ def test_every_role_finishes_its_journey_on_the_demo(live_server, page, transact
     page.goto(f"{base}/review/cases/{ended.pk}/")
     page.fill("#id_payment_reference", "XYCZ-2026-0815")
     page.fill("#id_paid_at", today.isoformat())
-    _take(page, "pay", "paid")
+    take(page, "pay", "paid")
     page.screenshot(path=str(shots / "finance-paid.png"), full_page=True)
-    _logout(page)
+    logout(page)
 
     # The enterprise sees what was approved, when it is paid, and the payment itself.
-    _login(page, base, "qiye")
+    login(page, base, "qiye", DEMO_PASSWORD)
     page.goto(f"{base}/enterprise/applications/{ended.pk}/")
     page.wait_for_selector("#case-status")
     text = page.inner_text("main")

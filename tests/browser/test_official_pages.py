@@ -6,7 +6,8 @@ import pytest
 from applicants.models import Status
 from applicants.roles import Role
 from tests.awards.helpers import case_in
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, make_user
+from tests.browser.helpers import login
+from tests.factories import EnterpriseFactory, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +17,6 @@ window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
   `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 """
-
-
-def _login(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#dashboard-title")
 
 
 def _use_language(page, base_url: str, lang: str) -> None:
@@ -43,7 +36,7 @@ def test_the_history_reads_as_sentences_and_fits_its_card(
     make_user(Role.CITY_REVIEWER, username="pages-city", display_name="王五")
     enterprise = EnterpriseFactory(name="信阳示范数据科技有限公司")
     case = case_in(Status.SCHEDULED, enterprise=enterprise, project_name="城市数据大脑")
-    _login(page, live_server.url, "pages-city")
+    login(page, live_server.url, "pages-city")
     url = f"{live_server.url}/review/cases/{case.pk}/"
     for lang, words in (
         (
@@ -72,7 +65,7 @@ def test_the_quota_exemption_control_says_the_state_and_the_action(
 ):
     make_user(Role.CITY_REVIEWER, username="pages-city")
     case = case_in(Status.APPROVED)
-    _login(page, live_server.url, "pages-city")
+    login(page, live_server.url, "pages-city")
     page.goto(f"{live_server.url}/review/cases/{case.pk}/")
     assert page.inner_text("#exempt-state") == "当前：占用名额"
     assert page.inner_text("#exempt-submit") == "设为不占名额"

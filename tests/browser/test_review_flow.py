@@ -9,27 +9,10 @@ from applicants.models import CaseEvent, Status
 from applicants.roles import Role
 from applicants.services.applications import ApplicationInput, application_create
 from awards.models import Award
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, make_user, upload
+from tests.browser.helpers import login, logout, take
+from tests.factories import EnterpriseFactory, make_user, upload
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#dashboard-title")
-
-
-def _logout(page) -> None:
-    page.click("#logout-button")
-    page.wait_for_selector("#id_username")
-
-
-def _take(page, action: str, expected_status: str) -> None:
-    page.click(f"#action-{action}")
-    page.wait_for_selector(f'#case-status[data-status="{expected_status}"]')
 
 
 def test_a_case_from_submission_to_the_public_announcement(
@@ -53,17 +36,17 @@ def test_a_case_from_submission_to_the_public_announcement(
     )
 
     # Enterprise: open the draft, submit it and confirm.
-    _login(page, live_server.url, "flow-enterprise")
+    login(page, live_server.url, "flow-enterprise")
     page.goto(f"{live_server.url}/enterprise/applications/{case.pk}/")
     page.click("#submit-link")
     page.wait_for_selector("#confirm-form")
     page.click("#confirm-submit")
     page.wait_for_selector("#timeline")
     assert "已提交" in page.inner_text("#timeline")
-    _logout(page)
+    logout(page)
 
     # County: the case waits in the queue; open it and recommend (初审推荐).
-    _login(page, live_server.url, "flow-county")
+    login(page, live_server.url, "flow-county")
     page.click("#queue-link")
     page.wait_for_selector("#queue-table")
     assert "信阳云图数据科技有限公司" in page.inner_text("#queue-table")
@@ -72,25 +55,25 @@ def test_a_case_from_submission_to_the_public_announcement(
     page.wait_for_selector("#case-title")
     assert page.inner_text("#case-amount") == "¥100,000.00"
     assert "三、加强数据资源开发利用（三）" in page.inner_text("#rule-trace")
-    _take(page, "recommend", "recommended")
+    take(page, "recommend", "recommended")
     assert "已办理" in page.inner_text("main")
-    _logout(page)
+    logout(page)
 
     # City: review (复审), then approve (批准) with the rules' amount, then announce (公示).
-    _login(page, live_server.url, "flow-city")
+    login(page, live_server.url, "flow-city")
     page.goto(f"{live_server.url}/review/")
     page.click(f'tr[data-case-id="{case.pk}"] a.case-link')
     page.wait_for_selector("#case-title")
-    _take(page, "review", "reviewed")
-    _take(page, "approve", "approved")
+    take(page, "review", "reviewed")
+    take(page, "approve", "approved")
     assert "批准的奖励金额" in page.inner_text("#amount-card")
-    _take(page, "announce", "announced")
+    take(page, "announce", "announced")
     assert page.is_visible("#announcement-dates")
     history = page.inner_text("#case-history")
     for label in ("初审推荐", "复审通过", "批准奖励", "发布公示"):
         assert label in history
     page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
-    _logout(page)
+    logout(page)
 
     # The public: the award is on /gongshi/ without login.
     page.goto(f"{live_server.url}/gongshi/")
