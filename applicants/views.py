@@ -72,7 +72,7 @@ from applicants.services.applications import (
     application_withdraw,
 )
 from applicants.services.enterprises import enterprise_member_invite, enterprise_register
-from applicants.workflow import EDITABLE_STATES, transitions_from
+from applicants.workflow import EDITABLE_STATES, enterprise_sees_document, transitions_from
 from rules import ItemRule, RulesInputError, RulesVersion
 
 View = Callable[..., HttpResponse]
@@ -517,10 +517,6 @@ def _return_notice(application: Application, *, show_official_names: bool) -> Hi
     ]
 
 
-# The 审批表 reaches the enterprise once the award is public (公示); receipts at once.
-_SHEET_PUBLIC_STATES = frozenset({"announced", "confirmed", "scheduled", "paid"})
-
-
 def _case_documents(application: Application, *, for_enterprise: bool) -> list[object]:
     """The case's current documents (awards renders them; read here by the reverse relation)."""
     documents = application.documents.filter(  # type: ignore[attr-defined]
@@ -528,8 +524,7 @@ def _case_documents(application: Application, *, for_enterprise: bool) -> list[o
     ).order_by("kind", "-created_at")
     if not for_enterprise:
         return list(documents)
-    public = application.status in _SHEET_PUBLIC_STATES
-    return [d for d in documents if d.kind == "receipt" or (d.kind == "approval" and public)]
+    return [d for d in documents if enterprise_sees_document(d.kind, application.status)]
 
 
 @login_required

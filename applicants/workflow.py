@@ -127,6 +127,14 @@ def action_fits_programme(action: str, *, is_match: bool) -> bool:
 
 
 FINAL_STATES = frozenset({S.PAID, S.REJECTED, S.WITHDRAWN})
+# The 审批表 reaches the enterprise once its award is public (公示, or a county's match of a
+# public award); its receipts at once.
+APPROVAL_SHEET_PUBLIC_STATES = frozenset({S.ANNOUNCED, S.CONFIRMED, S.SCHEDULED, S.PAID})
+
+
+def enterprise_sees_document(kind: str, status: str) -> bool:
+    """Whether the case's enterprise may read a document of `kind` while the case is in `status`."""
+    return kind == "receipt" or (kind == "approval" and status in APPROVAL_SHEET_PUBLIC_STATES)
 
 
 def transitions_from(status: str, role: str, *, is_match: bool = False) -> list[Transition]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applicants.models import CITY_PROGRAMME, User
 from applicants.roles import Role
 from applicants.selectors import case_get_for
+from applicants.workflow import enterprise_sees_document
 from awards.documents import selectors
 from awards.documents.models import Document, DocumentLookup
 from awards.payouts.selectors import finance_programmes_for
@@ -52,15 +53,12 @@ def _may_download(user: User, document: Document) -> bool:
     if document.application_id is not None:
         case = case_get_for(user, document.application_id)  # 404 unless the case is visible
         if user.role == Role.ENTERPRISE:
-            # The enterprise's own receipts at once; its 审批表 once the award is public.
-            return document.kind == "receipt" or case.status in {
-                "announced",
-                "confirmed",
-                "scheduled",
-                "paid",
-            }
+            return enterprise_sees_document(document.kind, case.status)
         return True
-    return user.role in {Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN}
+    # A batch list: whoever sees its programme's finance desk, and the city's reviewers the city's.
+    if user.role == Role.CITY_REVIEWER:
+        return document.programme == CITY_PROGRAMME
+    return document.programme in {p.code for p in finance_programmes_for(user)}
 
 
 @login_required

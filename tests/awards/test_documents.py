@@ -481,3 +481,18 @@ def test_a_county_batch_list_lists_only_the_countys_awards(tmp_path, luoshan_pro
     assert city_case.reference not in text
     assert "罗山县财政局" in text
     assert document.programme == "411521"
+
+
+def test_a_county_batch_list_is_for_its_finance_and_city_finance(client, luoshan_programme):
+    Budget.objects.create(programme="411521", year=2026, amount=Decimal("300000.00"))
+    batch = document_render_batch(year=2026, programme="411521")
+    url = reverse("documents:download", args=[batch.pk])
+    for user, expected in [
+        (make_user(Role.COUNTY_FINANCE, jurisdiction="411521"), 200),
+        (make_user(Role.FINANCE), 200),  # reads every county's
+        (make_user(Role.COUNTY_FINANCE, jurisdiction="411522"), 404),
+        (make_user(Role.CITY_REVIEWER), 404),  # the city's reviewers: the city's lists
+        (make_user(Role.COUNTY_REVIEWER, jurisdiction="411521"), 404),
+    ]:
+        client.force_login(user)
+        assert client.get(url).status_code == expected, user.role
