@@ -15,4 +15,5 @@ urlpatterns = [
     path("finance/", payout_views.finance, name="finance"),
     path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]

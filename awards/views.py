@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -298,6 +298,23 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "awards/notifications.html",
         {"page": page, "query": "", "user_is_official": (_user(request).role in OFFICIAL_ROLES)},
     )
+
+
+@require_GET
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one's notification: it is read now, and its case opens (another's is a 404)."""
+    notification = selectors.notifications_for(user=_user(request)).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if notification.application_id is None:
+        return redirect("awards:notifications")
+    if _user(request).role in OFFICIAL_ROLES:
+        return redirect("awards:case_detail", notification.application_id)
+    return redirect("applicants:detail", notification.application_id)
 
 
 # --- the public announcement (公示), no login -------------------------------------------------

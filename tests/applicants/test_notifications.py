@@ -88,8 +88,14 @@ def test_the_enterprise_reaches_its_notifications_from_the_navigation_with_the_u
     assert f'href="{PAGE}" id="nav-notifications"' in html
     assert '<span class="badge rounded-pill bg-danger" id="nav-unread-count">3' in html
     page = client.get(PAGE).content.decode()
-    # The enterprise's notification links to its own case page.
-    assert reverse("applicants:detail", args=[case.pk]) in page
+    # The enterprise's notification opens (and reads) its own case page.
+    first = Notification.objects.filter(recipient=enterprise_user).first()
+    assert reverse("awards:notification_open", args=[first.pk]) in page
+    opened = client.get(reverse("awards:notification_open", args=[first.pk]))
+    assert opened["Location"] == reverse("applicants:detail", args=[case.pk])
+    assert '<span class="badge rounded-pill bg-danger" id="nav-unread-count">2' in (
+        client.get(reverse("home")).content.decode()
+    )
     client.post(PAGE)
     assert 'id="nav-unread-count"' not in client.get(reverse("home")).content.decode()
 

@@ -46,7 +46,8 @@ def test_users_see_only_their_own_notifications_and_can_mark_them_read(
     html = client.get(PAGE).content.decode()
     assert "给县区的通知" in html
     assert "给市级的通知" not in html
-    assert reverse("awards:case_detail", args=[case.pk]) in html
+    mine = Notification.objects.get(recipient=county_reviewer)
+    assert reverse("awards:notification_open", args=[mine.pk]) in html
     client.post(PAGE)
     assert not Notification.objects.filter(recipient=county_reviewer, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=city_reviewer, read_at__isnull=True).exists()
@@ -61,6 +62,27 @@ def test_enterprise_users_read_their_notifications_without_review_links(client, 
     html = response.content.decode()
     assert "已受理" in html
     assert "/review/cases/" not in html
+
+
+def test_opening_a_notification_reads_it_and_opens_its_case(client, enterprise_user, city_reviewer):
+    case = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise_user.enterprise)
+    notice = Notification.objects.create(
+        recipient=enterprise_user, application=case, message="已受理"
+    )
+    other = Notification.objects.create(recipient=city_reviewer, application=case, message="市级")
+    client.force_login(enterprise_user)
+    response = client.get(reverse("awards:notification_open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applicants:detail", args=[case.pk])
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    # Another's notification: neither opened nor marked.
+    assert client.get(reverse("awards:notification_open", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None
+    client.force_login(city_reviewer)
+    opened = client.get(reverse("awards:notification_open", args=[other.pk]))
+    assert opened["Location"] == reverse("awards:case_detail", args=[case.pk])
 
 
 def test_the_dashboard_counts_unread_notifications(client, city_reviewer):
