@@ -145,6 +145,12 @@ def _other_action_labels() -> dict[str, str]:
         "document_rendered": pgettext("history action", "生成文书"),
         "match_proposed": pgettext("history action", "生成县级同步奖励"),
         "match_none": pgettext("history action", "县级同步奖励不适用"),
+        "batch_created": pgettext("history action", "建立拨付批次"),
+        "batch_exported": pgettext("history action", "导出财政直接支付申请书"),
+        "batch_cancelled": pgettext("history action", "撤销拨付批次"),
+        "batch_settled": pgettext("history action", "拨付批次结清"),
+        "bank_return_imported": pgettext("history action", "导入银行回单"),
+        "payment_failed": pgettext("history action", "银行支付失败"),
     }
 
 

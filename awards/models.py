@@ -229,15 +229,23 @@ class AwardRecovery(models.Model):
 
 # The documents package keeps its model beside its services; Django finds it through here.
 from awards.documents.models import Document, DocumentKind, DocumentLookup  # noqa: E402
+from awards.payments.models import (  # noqa: E402
+    BankReturnImport,
+    PaymentBatch,
+    PaymentBatchItem,
+)
 
 __all__ = [
     "Award",
     "AwardDeduction",
     "AwardRecovery",
+    "BankReturnImport",
     "Budget",
     "Document",
     "DocumentKind",
     "DocumentLookup",
     "Objection",
+    "PaymentBatch",
+    "PaymentBatchItem",
     "PayoutPlanState",
 ]

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from awards import views
+from awards.payments import urls as payment_urls
 from awards.payouts import views as payout_views
 
 app_name = "awards"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/reprice/", views.award_reprice_view, name="award_reprice"),
     path("finance/", payout_views.finance, name="finance"),
     path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
+    path("finance/batches/", include(payment_urls)),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]

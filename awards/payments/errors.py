@@ -1,0 +1,36 @@
+"""Messages of payment batches and the bank-return import (tests reuse them)."""
+
+from django.utils.translation import gettext_lazy as _
+
+BATCH_NOTHING_TO_ADD = _("%(year)s 年度没有可纳入批次的已安排兑付奖励。")
+BATCH_AWARD_NOT_AVAILABLE = _("申报 %(ref)s 不是本年度待兑付的奖励，或已在其他未结批次中。")
+BATCH_NOT_DRAFT_OR_EXPORTED = _("该批次已结清或已撤销，不能再操作。")
+BATCH_HAS_RESULTS = _("该批次已有银行回单结果，不能撤销。")
+BATCH_NOT_EXPORTED = _("请先导出该批次并提交银行，再导入银行回单。")
+UNKNOWN_EXPORT_FORMAT = _("不支持的导出格式。")
+
+FILE_EMPTY = _("请选择银行回单文件。")
+FILE_TOO_LARGE = _("文件过大（不超过 %(max)s MB）。")
+FILE_NOT_READABLE = _("无法读取该文件：请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 格式的银行回单。")
+FILE_OLD_EXCEL = _("不支持旧版 Excel（.xls）文件，请另存为 XLSX 或 CSV 后上传。")
+FILE_NO_ROWS = _("文件中没有回单数据行。")
+FILE_TOO_MANY_ROWS = _("文件行数过多（不超过 %(max)s 行）。")
+FILE_MISSING_COLUMNS = _("回单缺少必需的列：%(columns)s。第一行应为表头。")
+FILE_NO_KEY_COLUMN = _("回单须有“申报编号”或“银行账号”列，用于确定每一笔对应的奖励。")
+
+ROW_STATUS_UNKNOWN = _("状态“%(status)s”无法识别（应为“成功”或“失败”）。")
+ROW_NOT_IN_BATCH = _("本批次中没有这一笔（申报编号或账号不符）。")
+ROW_ACCOUNT_AMBIGUOUS = _("该账号在本批次中有多笔奖励，请填写申报编号。")
+ROW_ACCOUNT_MISMATCH = _("账号与该申报的收款账号不符。")
+ROW_DUPLICATE = _("与第 %(line)s 行重复（同一笔奖励）。")
+ROW_ALREADY_RECORDED = _("这一笔已登记为“%(outcome)s”。")
+ROW_AMOUNT_INVALID = _("金额无效：%(error)s")
+ROW_AMOUNT_MISMATCH = _("金额 %(amount)s 元与批准金额 %(expected)s 元不符。")
+ROW_VOUCHER_REQUIRED = _("支付成功的行须有支付凭证号。")
+ROW_DATE_REQUIRED = _("支付成功的行须有支付日期。")
+ROW_DATE_INVALID = _("支付日期“%(value)s”无效（应为 2026-03-01 这样的日期）。")
+ROW_REASON_REQUIRED = _("支付失败的行须写明银行退回原因。")
+ROW_NOT_PAYABLE = _("该奖励当前状态为“%(status)s”，不能按本批次登记。")
+ROW_YEAR_CHANGED = _("该奖励已改为 %(year)s 年度兑付，不属于本批次的 %(batch_year)s 年度。")
+IMPORT_HAS_ERRORS = _("回单有 %(count)s 行有误，未导入任何一笔；请更正后重新上传。")
+IMPORT_NOT_PENDING = _("这份回单已导入或已放弃。")
