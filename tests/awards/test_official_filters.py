@@ -121,3 +121,10 @@ def test_the_api_refuses_a_draft_filter_for_the_city(client, city_reviewer):
     client.force_login(city_reviewer)
     assert client.get(CASES, {"status": "draft"}).status_code == 400
     assert client.get(CASES, {"status": "recommended"}).status_code == 200
+
+
+def test_an_open_filter_reads_as_a_word_not_dashes(client, city_reviewer):
+    client.force_login(city_reviewer)
+    html = client.get(reverse("awards:queue")).content.decode()
+    assert "---------" not in html
+    assert '<option value="" selected>全部</option>' in html
