@@ -73,7 +73,7 @@ def trigger_drop(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("awards", "0007_payout_runs"),
+        ("awards", "0006_document_programme"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
