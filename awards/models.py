@@ -234,6 +234,8 @@ from awards.payments.models import (  # noqa: E402
     PaymentBatch,
     PaymentBatchItem,
 )
+from awards.payouts.models import PayoutRun  # noqa: E402
+from awards.reports.models import PayoutExport  # noqa: E402
 
 __all__ = [
     "Award",
@@ -247,5 +249,7 @@ __all__ = [
     "Objection",
     "PaymentBatch",
     "PaymentBatchItem",
+    "PayoutExport",
     "PayoutPlanState",
+    "PayoutRun",
 ]

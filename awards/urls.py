@@ -16,6 +16,8 @@ urlpatterns = [
     path("finance/", payout_views.finance, name="finance"),
     path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
     path("finance/batches/", include(payment_urls)),
+    path("reports/", include("awards.reports.urls")),
+    path("dashboards/", include("awards.dashboards.urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]
