@@ -14,6 +14,7 @@ from applicants import programmes
 from applicants.rmb import rmb_capital
 from awards.payments.models import PaymentBatch
 from awards.payments.selectors import PaymentRow
+from awards.spreadsheets import CSV_CONTENT_TYPE, MONEY_FORMAT, XLSX_CONTENT_TYPE, safe_cell
 
 TITLE = "财政直接支付申请书"
 HEADERS = (
@@ -31,21 +32,10 @@ HEADERS = (
 )
 WIDTHS = (6, 36, 22, 28, 26, 16, 30, 30, 10, 18)
 AMOUNT_COLUMN = 6
-MONEY_FORMAT = "#,##0.00"
 TOTAL_LABEL = "合计"
 WORDS_LABEL = "合计金额（大写）"
 # Header row of the XLSX (after the title and the batch line); data starts on the next row.
 XLSX_HEADER_ROW = 3
-
-# Text that a spreadsheet would run as a formula: = + - @, tab, CR (OWASP's CSV injection list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -89,7 +79,7 @@ def batch_xlsx(batch: PaymentBatch, rows: list[PaymentRow]) -> ExportFile:
     funding_body = programmes.programme_funding_body(batch.programme)
     sheet.append(
         [
-            _inert(
+            safe_cell(
                 f"付款单位：{funding_body}　批次编号：{batch.reference}　预算年度：{batch.year}"
                 f"　申请日期：{timezone.localdate().isoformat()}"
             )
@@ -104,7 +94,7 @@ def batch_xlsx(batch: PaymentBatch, rows: list[PaymentRow]) -> ExportFile:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in rows:
-        sheet.append([_inert(v) for v in _cells(row)])
+        sheet.append([safe_cell(v) for v in _cells(row)])
     sheet.append(["", TOTAL_LABEL, "", "", "", total])
     sheet.append(["", WORDS_LABEL, rmb_capital(total)])
     words_row = sheet.max_row
@@ -126,7 +116,7 @@ def batch_xlsx(batch: PaymentBatch, rows: list[PaymentRow]) -> ExportFile:
     return ExportFile(
         buffer.getvalue(),
         f"{_file_stem(batch)}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX_CONTENT_TYPE,
     )
 
 
@@ -139,11 +129,11 @@ def batch_csv(batch: PaymentBatch, rows: list[PaymentRow]) -> ExportFile:
     for row in rows:
         cells = _cells(row)
         cells[AMOUNT_COLUMN - 1] = f"{row.amount:.2f}"
-        writer.writerow([_inert(v) for v in cells])
+        writer.writerow([safe_cell(v) for v in cells])
     writer.writerow(["", TOTAL_LABEL, "", "", "", f"{total:.2f}", "", "", "", ""])
     writer.writerow(["", WORDS_LABEL, rmb_capital(total), "", "", "", "", "", "", ""])
     return ExportFile(
         buffer.getvalue().encode("utf-8-sig"),
         f"{_file_stem(batch)}.csv",
-        "text/csv; charset=utf-8",
+        CSV_CONTENT_TYPE,
     )
