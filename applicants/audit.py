@@ -69,6 +69,72 @@ def audit_append(
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """One entry for `audit_append_many`: the same fields `audit_append` takes."""
+
+    action: str
+    application_id: int | None = None
+    from_status: str = ""
+    to_status: str = ""
+    reason: str = ""
+    data: dict | None = None
+
+
+def audit_append_many(
+    entries: list[AuditEntry],
+    *,
+    actor: User | None,
+    at: datetime | None = None,
+    batch_size: int = 5000,
+) -> tuple[int, int] | None:
+    """Append many entries to the chain in order, each its own link; (first id, last id) or None.
+
+    For a bulk step (a payout plan moving thousands of awards): the hashes are chained in memory
+    and the rows inserted in batches under the head lock, so no other entry falls between
+    the first and the last id returned. Must run inside the caller's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside a transaction")
+    if not entries:
+        return None
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"last_hash": GENESIS_HASH}
+    )
+    created_at = (at or timezone.now()).replace(microsecond=0)
+    actor_id = actor.pk if actor is not None else None
+    actor_role = getattr(actor, "role", "") if actor else "system"
+    previous = head.last_hash
+    events = []
+    for entry in entries:
+        event = CaseEvent(
+            application_id=entry.application_id,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            action=entry.action,
+            from_status=entry.from_status,
+            to_status=entry.to_status,
+            reason=entry.reason,
+            data=json.loads(json.dumps(entry.data or {}, default=str)),
+            created_at=created_at,
+            prev_hash=previous,
+        )
+        event.hash = previous = _event_digest(event)
+        events.append(event)
+    first_id = last_id = None
+    for start in range(0, len(events), batch_size):
+        chunk = CaseEvent.objects.bulk_create(events[start : start + batch_size])
+        if first_id is None:
+            first_id = chunk[0].id
+        last_id = chunk[-1].id
+    assert first_id is not None
+    assert last_id is not None
+    head.last_event_id = last_id
+    head.last_hash = previous
+    head.save(update_fields=["last_event_id", "last_hash"])
+    return first_id, last_id
+
+
+@dataclass(frozen=True)
 class ChainReport:
     ok: bool
     checked: int

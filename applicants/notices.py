@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from applicants.models import Status
 
 CASE_STATUS = "case_status"
+# One message per enterprise per payout plan run: each of its awards whose pay year changed.
+PAYOUT_PLAN = "payout_plan"
 
 
 def notice_params_for_case(
@@ -33,15 +35,26 @@ def _case_status(params: Mapping[str, str]) -> str:
     return text
 
 
-_TEXTS = {CASE_STATUS: _case_status}
+def _payout_plan(params: Mapping[str, object]) -> str:
+    parts = []
+    for case in params["cases"]:  # type: ignore[attr-defined]
+        names = {"ref": case["ref"], "project": case["project"], "year": case["year"]}
+        if case["year"] is None:
+            parts.append(_("申报 %(ref)s「%(project)s」排队等待后续年度预算") % names)
+        else:
+            parts.append(_("申报 %(ref)s「%(project)s」安排在 %(year)s 年度兑付") % names)
+    return _("兑付安排更新：%(cases)s。") % {"cases": _("；").join(parts)}
 
 
-def notice_text(code: str, params: Mapping[str, str]) -> str:
+_TEXTS = {CASE_STATUS: _case_status, PAYOUT_PLAN: _payout_plan}
+
+
+def notice_text(code: str, params: Mapping[str, object]) -> str:
     """The notification worded in the active language; "" for an unknown code or broken params."""
     render = _TEXTS.get(code)
     if render is None:
         return ""
     try:
-        return render(params)
+        return render(params)  # type: ignore[arg-type]
     except (KeyError, TypeError):
         return ""

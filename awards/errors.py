@@ -48,3 +48,10 @@ REPRICE_NOTHING = _("该奖励没有待确认的重新计算金额。")
 REPRICE_NOT_NOW = _("只能在兑付前确认重新计算的金额。")
 UNKNOWN_PROGRAMME = _("没有这个奖励计划。")
 MATCH_NO_AMOUNT = _("该同步奖励没有可确认的金额。")
+# Payout planning runs (兑付年度安排任务).
+PLAN_RUN_ACTIVE = _(
+    "%(programme)s已有一次兑付年度安排%(state)s（%(who)s于 %(at)s 发起），完成后再发起新的安排。"
+)
+PLAN_RUN_LOST = _("后台进程在 %(seconds)s 秒内没有报告进度，视为中断；可重新发起安排。")
+PLAN_RUN_NOT_TAKEN = _("没有后台进程在 %(seconds)s 秒内领取该任务；可重新发起安排。")
+PLAN_RUN_FAILED = _("安排未完成：%(error)s")

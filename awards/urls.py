@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<int:pk>/reprice/", views.award_reprice_view, name="award_reprice"),
     path("finance/", payout_views.finance, name="finance"),
     path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
+    path("finance/runs/<int:pk>/", payout_views.payout_run_detail, name="payout_run"),
+    path("finance/runs/<int:pk>/panel/", payout_views.payout_run_panel, name="payout_run_panel"),
     path("finance/batches/", include(payment_urls)),
     path("reports/", include("awards.reports.urls")),
     path("dashboards/", include("awards.dashboards.urls")),

@@ -311,6 +311,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     if notification.application_id is None:
+        if _user(request).is_enterprise_user:
+            # A message about several cases (a payout plan) opens the enterprise's own list.
+            return redirect("applicants:home")
         return redirect("awards:notifications")
     if _user(request).role in OFFICIAL_ROLES:
         return redirect("awards:case_detail", notification.application_id)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, Notification, Status, User
-from applicants.notices import CASE_STATUS, notice_params_for_case, notice_text
+from applicants.notices import CASE_STATUS, PAYOUT_PLAN, notice_params_for_case, notice_text
 from applicants.roles import COUNTY_ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -90,3 +90,41 @@ def notify_case_transition(
         except OSError:
             # The portal notification is written; a mail server outage must not undo the step.
             logger.exception("notification email for case %s not sent", application_id)
+
+
+def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
+    """One notification per enterprise member for a payout plan run, and one mail each.
+
+    `changes` maps an enterprise id to its cases whose pay year changed:
+    [{"id", "ref", "project", "year"}] (year None: queued). Returns the notifications written.
+    """
+    if not changes:
+        return 0
+    members = User.objects.filter(enterprise_id__in=list(changes), is_active=True).order_by("pk")
+    notifications = []
+    mails = []
+    with translation.override("zh-hans"):
+        subject = _("【信阳数据产业奖补平台】兑付安排更新")
+        for user in members:
+            cases = changes[user.enterprise_id]  # type: ignore[index]
+            params = {"cases": [{k: c[k] for k in ("ref", "project", "year")} for c in cases]}
+            message = notice_text(PAYOUT_PLAN, params)
+            notifications.append(
+                Notification(
+                    recipient=user,
+                    # One case opens that case; several open the enterprise's list.
+                    application_id=cases[0]["id"] if len(cases) == 1 else None,
+                    message=message,
+                    code=PAYOUT_PLAN,
+                    params=params,
+                )
+            )
+            if user.email:
+                mails.append((subject, message, None, [user.email]))
+    Notification.objects.bulk_create(notifications, batch_size=2000)
+    if mails:
+        try:
+            send_mass_mail(mails)
+        except OSError:
+            logger.exception("payout plan emails not sent")
+    return len(notifications)

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from applicants import programmes
-from applicants.models import CITY_PROGRAMME, Application, Status, User
+from applicants.models import CITY_PROGRAMME, Application, CaseEvent, Status, User
 from applicants.roles import Role
 from awards.models import Award, AwardRecovery, Budget, PayoutPlanState
+from awards.payouts.models import PayoutRun
 from awards.selectors import PAYOUT_STATES, review_queue
 
 
@@ -23,6 +24,13 @@ class YearRow:
     scheduled: Decimal
     paid: Decimal
     count: int
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What the year's budget still holds after what is planned and paid from it."""
+        if self.budget is None:
+            return None
+        return self.budget - self.scheduled - self.paid
 
 
 @dataclass(frozen=True)
@@ -124,3 +132,45 @@ def confirmed_without_year_count(programme: str = CITY_PROGRAMME) -> int:
     return Award.objects.filter(
         application__status=Status.CONFIRMED, application__programme=programme
     ).count()
+
+
+RUN_CHANGE_ACTIONS = ("schedule", "reschedule", "unschedule")
+
+
+def runs_of(programme: str, *, limit: int = 8) -> list[PayoutRun]:
+    """A programme's latest planning runs, newest first (results left out: they can be large)."""
+    return list(
+        PayoutRun.objects.filter(programme=programme)
+        .select_related("requested_by")
+        .defer("result")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def run_visible_to(*, user: User, pk: int) -> PayoutRun | None:
+    """A run of a programme this user's finance desk shows, or None."""
+    codes = [p.code for p in finance_programmes_for(user)]
+    return (
+        PayoutRun.objects.filter(pk=pk, programme__in=codes).select_related("requested_by").first()
+    )
+
+
+def run_changes(run: PayoutRun) -> QuerySet[CaseEvent]:
+    """Each award the run moved: its audit entries (one per award, the run's id range)."""
+    if run.first_event_id is None or run.last_event_id is None:
+        return CaseEvent.objects.none()
+    return (
+        CaseEvent.objects.filter(
+            pk__gte=run.first_event_id,
+            pk__lte=run.last_event_id,
+            actor__isnull=True,
+            action__in=RUN_CHANGE_ACTIONS,
+        )
+        .select_related("application__enterprise")
+        .order_by("pk")
+    )
+
+
+def cases_by_id(ids: list[int]) -> dict[int, Application]:
+    """The cases a run's stored queue names, with their enterprises, in one query."""
+    return {a.pk: a for a in Application.objects.filter(pk__in=ids).select_related("enterprise")}

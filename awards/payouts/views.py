@@ -4,18 +4,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants import programmes
 from applicants.errors import ServiceError
 from awards.documents.selectors import batch_documents_by_year, document_is_current
 from awards.forms import BudgetForm
 from awards.payouts import selectors as payout_selectors
 from awards.payouts.selectors import FinanceProgramme
-from awards.services.payouts import budget_set, payouts_schedule_request
+from awards.payouts.services import payout_run_request
+from awards.services.payouts import budget_set
 from awards.views import _service_error_message, _user, official_required
 
 
@@ -59,6 +61,7 @@ def finance(request: HttpRequest) -> HttpResponse:
                     % {"programme": programme.name, "year": form.cleaned_data["year"]},
                 )
                 return redirect(finance_url(programme.code))
+    runs = payout_selectors.runs_of(programme.code)
     batch_documents = batch_documents_by_year(programme.code)
     cases = payout_selectors.payout_cases(user=_user(request), programme=programme.code)
     page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,6 +82,8 @@ def finance(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": f"programme={programme.code}",
             "can_write": programme.can_write,
+            "runs": runs,
+            "run": runs[0] if runs else None,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -87,12 +92,55 @@ def finance(request: HttpRequest) -> HttpResponse:
 @require_POST
 @official_required
 def finance_schedule(request: HttpRequest) -> HttpResponse:
-    """Start one programme's payout planning job in the background."""
+    """Ask for one programme's payout plan: a run the page then follows until it is done."""
     programme = _programme_for(request, request.POST.get("programme"))
     try:
-        payouts_schedule_request(actor=_user(request), programme=programme.code)
+        payout_run_request(actor=_user(request), programme=programme.code)
     except ServiceError as exc:
         _service_error_message(request, exc)
     else:
-        messages.success(request, _("已提交兑付年度安排任务，稍后刷新查看结果。"))
-    return redirect(finance_url(programme.code))
+        messages.success(request, _("已发起兑付年度安排，进度见下方。"))
+    return redirect(f"{finance_url(programme.code)}#plan-run")
+
+
+def _run_for(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    run = payout_selectors.run_visible_to(user=_user(request), pk=pk)
+    if run is None:
+        raise Http404
+    return run
+
+
+@require_GET
+@official_required
+def payout_run_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress card alone: the page polls it (htmx) while the run is active."""
+    run = _run_for(request, pk)
+    response = render(request, "awards/payouts/_run_panel.html", {"run": run, "polling": True})
+    if not run.is_active:
+        # Once finished, the whole desk reloads: budgets and the payout list changed with it.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@official_required
+def payout_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One run: its result per year and against the quota, the queue, and every change it made."""
+    run = _run_for(request, pk)
+    changes = Paginator(payout_selectors.run_changes(run), 100).get_page(request.GET.get("page"))
+    queued = run.result.get("queued", {}) if run.result else {}
+    head = queued.get("head", [])
+    cases = payout_selectors.cases_by_id([entry["case"] for entry in head])
+    return render(
+        request,
+        "awards/payouts/run_detail.html",
+        {
+            "run": run,
+            "programme_name": programmes.programme_name(run.programme),
+            "years": run.result.get("years", []) if run.result else [],
+            "queued": queued,
+            "queue_head": [(entry, cases.get(entry["case"])) for entry in head],
+            "page": changes,
+            "query": "",
+        },
+    )

@@ -14,12 +14,10 @@ from django.utils import timezone
 from applicants import programmes
 from applicants.audit import audit_append
 from applicants.errors import NOT_ALLOWED, NotAllowed, ServiceError
-from applicants.models import CITY_PROGRAMME, Application, Status, User
+from applicants.models import CITY_PROGRAMME, Application, User
 from applicants.roles import Role
-from applicants.services.cases import case_transition
 from applicants.text import clean_text
 from awards.errors import (
-    ALLOCATION_INPUT_INVALID,
     AMOUNT_NEGATIVE,
     AMOUNT_TOO_LARGE,
     BUDGET_BELOW_PAID,
@@ -31,16 +29,12 @@ from awards.errors import (
     PAYMENT_REFERENCE_REQUIRED,
     UNKNOWN_PROGRAMME,
 )
-from awards.models import Award, Budget, PayoutPlanState
-from awards.selectors import PAYOUT_STATES
+from awards.models import Award, Budget
 from awards.services.plan_state import (
     paid_in_year,
     payment_check,
-    plan_mark_current,
     plan_mark_stale,
-    plan_state_locked,
 )
-from rules import AwardInput, RulesInputError, allocate
 
 MIN_BUDGET_YEAR, MAX_BUDGET_YEAR = 2020, 2100
 # The largest amount a money column (14 digits, 2 places) holds.
@@ -103,19 +97,9 @@ def budget_set(
     return budget
 
 
-@transaction.atomic
-def payouts_schedule_request(*, actor: User, programme: str = CITY_PROGRAMME) -> None:
-    """Ask the background worker to (re)plan a programme's payout years after this commits."""
-    from awards.tasks import schedule_payouts  # tasks import services; import at call time
-
-    _require_finance(actor, programme)
-    audit_append(action="payouts_requested", actor=actor, data={"programme": programme})
-    transaction.on_commit(lambda: schedule_payouts.delay(programme))
-
-
 @dataclass
 class ScheduleReport:
-    """What one planning run changed; all zero when it was run before on the same state."""
+    """What one planning run changed (case ids); all empty when run again on the same state."""
 
     scheduled: list[int] = field(default_factory=list)
     rescheduled: list[int] = field(default_factory=list)
@@ -131,127 +115,22 @@ class ScheduleReport:
         }
 
 
-@transaction.atomic
 def payouts_schedule(programme: str = CITY_PROGRAMME) -> ScheduleReport:
-    """Plan which budget year pays each confirmed award of a programme (rules.allocate).
+    """Plan a programme's payout years now, in the foreground, as a stored run.
 
-    Confirmed awards the plan places move to `scheduled` with their pay year; a scheduled award
-    whose year the plan changes is moved (audited), or back to `confirmed` if no budget can pay it
-    now. Paid awards stay fixed in the year that paid them. Running it again on the same state
-    changes nothing. The system is the actor. Only the programme's own awards, budgets and
-    quota take part.
+    The planning itself is awards.payouts.planning (bulk, one transaction); this is the direct
+    entry for the demo loader and scripts. Refused (409) while another run is active.
     """
-    # Lock every case the plan may touch, in id order, so two runs (or a run and a payment)
-    # queue up instead of planning on a state that is changing under them.
-    ids = list(
-        Application.objects.select_for_update()
-        .filter(status__in=PAYOUT_STATES, programme=programme)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    awards = list(
-        Award.objects.filter(application_id__in=ids)
-        .select_related("application")
-        .order_by("application_id")
-    )
-    strategy = programmes.programme_strategy(programme)
-    quota = programmes.programme_quota(programme)
-    # After the case rows, before the budgets (the order every writer keeps).
-    state = plan_state_locked(programme)
-    # Locked so that a budget changed meanwhile waits for this plan instead of slipping past it.
-    budgets = {
-        b.year: b.amount
-        for b in Budget.objects.select_for_update().filter(programme=programme).order_by("year")
-    }
-    inputs = [
-        AwardInput(
-            # Zero-padded so that ties on approval time break by id as numbers, not as text.
-            id=f"{a.pk:012d}",
-            item=a.application.item,
-            amount=a.amount,
-            approved_at=a.first_approved_at,
-            quota_exempt=a.quota_exempt,
-            paid_year=a.pay_year if a.application.status == Status.PAID else None,
-        )
-        for a in awards
-    ]
-    try:
-        plan = allocate(
-            budgets,
-            inputs,
-            strategy=strategy,
-            quota_per_item=quota,
-        )
-    except RulesInputError as exc:
-        raise ServiceError(ALLOCATION_INPUT_INVALID % {"errors": exc.errors}) from exc
-    report = ScheduleReport()
-    for award in awards:
-        status = award.application.status
-        year = plan.awards.get(f"{award.pk:012d}")
-        if status == Status.PAID:
-            continue
-        if status == Status.CONFIRMED and year is not None:
-            _schedule(award, year)
-            report.scheduled.append(award.application_id)
-        elif status == Status.CONFIRMED:
-            report.queued.append(award.application_id)
-        elif year is None:
-            _unschedule(award)
-            report.unscheduled.append(award.application_id)
-        elif year != award.pay_year:
-            _reschedule(award, year)
-            report.rescheduled.append(award.application_id)
-    plan_mark_current(state)
-    return report
+    from awards.payouts.services import payouts_plan_now  # runs build on this module
 
-
-def payouts_replan_if_stale(programme: str = CITY_PROGRAMME) -> ScheduleReport | None:
-    """Plan again if a budget or exemption change left the plan stale; None if it is current.
-
-    What `plan_mark_stale` queues: a plan run since the change (by finance, or an earlier queued
-    re-plan) already answered it, so nothing is planned twice for one change.
-    """
-    if not PayoutPlanState.objects.filter(programme=programme, stale=True).exists():
-        return None
-    return payouts_schedule(programme)
-
-
-def _schedule(award: Award, year: int) -> None:
-    def set_year(application: Application) -> dict:
-        award.pay_year = year
-        award.save(update_fields=["pay_year"])
-        return {"pay_year": year, "amount": f"{award.amount:.2f}"}
-
-    case_transition(
-        application_id=award.application_id, action="schedule", actor=None, before_save=set_year
-    )
-
-
-def _unschedule(award: Award) -> None:
-    previous = award.pay_year
-
-    def clear_year(application: Application) -> dict:
-        award.pay_year = None
-        award.save(update_fields=["pay_year"])
-        return {"from_pay_year": previous, "amount": f"{award.amount:.2f}"}
-
-    case_transition(
-        application_id=award.application_id, action="unschedule", actor=None, before_save=clear_year
-    )
-
-
-def _reschedule(award: Award, year: int) -> None:
-    """A new pay year for a scheduled award; not a change of state, so only an audit entry."""
-    previous = award.pay_year
-    award.pay_year = year
-    award.save(update_fields=["pay_year"])
-    audit_append(
-        action="reschedule",
-        actor=None,
-        application=award.application,
-        from_status=Status.SCHEDULED,
-        to_status=Status.SCHEDULED,
-        data={"from_pay_year": previous, "pay_year": year, "amount": f"{award.amount:.2f}"},
+    run, outcome = payouts_plan_now(programme)
+    if outcome is None:
+        raise ServiceError(run.error)
+    return ScheduleReport(
+        scheduled=outcome.ids("planned"),
+        rescheduled=outcome.ids("moved"),
+        unscheduled=outcome.ids("queued"),
+        queued=outcome.still_queued,
     )
 
 

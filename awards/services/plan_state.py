@@ -37,7 +37,7 @@ def plan_state_locked(programme: str = CITY_PROGRAMME) -> PayoutPlanState:
 
 def plan_mark_stale(*, reason: str, programme: str = CITY_PROGRAMME) -> None:
     """Mark the programme's plan out of date and queue a re-plan once this transaction commits."""
-    from awards.tasks import replan_if_stale  # tasks import services; import at call time
+    from awards.payouts.tasks import replan_if_stale  # tasks import services; import at call time
 
     state = plan_state_locked(programme)
     if not state.stale:

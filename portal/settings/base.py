@@ -157,7 +157,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # waiting for finance to ask; the plan is idempotent and never moves a paid award.
 CELERY_BEAT_SCHEDULE = {
     "schedule-payouts-nightly": {
-        "task": "awards.tasks.schedule_all_payouts",
+        "task": "awards.payouts.tasks.schedule_all_payouts",
         "schedule": crontab(hour=2, minute=0),
     },
 }
@@ -251,6 +251,11 @@ OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
 # network, the proxy's header (e.g. HTTP_X_REAL_IP) behind a reverse proxy that sets it.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 REVIEW_QUEUE_PAGE_SIZE = 50
+# Payout planning runs: a running run silent for this long lost its worker (a plan of 100,000
+# awards reports progress every few seconds); a queued run no worker took is given up after
+# PAYOUT_RUN_QUEUE_SECONDS. The next request then starts afresh.
+PAYOUT_RUN_LEASE_SECONDS = env.int("PAYOUT_RUN_LEASE_SECONDS", default=120)
+PAYOUT_RUN_QUEUE_SECONDS = env.int("PAYOUT_RUN_QUEUE_SECONDS", default=900)
 
 # applicants
 # Largest evidence file accepted (bytes); larger uploads are refused with a message.
@@ -273,3 +278,8 @@ SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 COUNTY_PROGRAMME_FILES = env.list("COUNTY_PROGRAMME_FILES", default=[])
 # Public verification lookups per address per hour (a 429 page beyond).
 VERIFY_LOOKUPS_PER_HOUR = env.int("VERIFY_LOOKUPS_PER_HOUR", default=60)
+
+# reports (兑付报表)
+# An export of up to this many awards downloads at once; a larger one is written by a worker
+# (PayoutExport) and downloaded from the reports page when ready.
+REPORT_EXPORT_INLINE_ROWS = env.int("REPORT_EXPORT_INLINE_ROWS", default=2000)

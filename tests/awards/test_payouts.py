@@ -4,17 +4,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from celery.result import AsyncResult, EagerResult
 from django.urls import reverse
 from django.utils import timezone
 
 from applicants.errors import NotAllowed, ServiceError
 from applicants.models import CaseEvent, Status
 from awards.errors import PAYMENT_BEFORE_APPROVAL, PAYMENT_REFERENCE_REQUIRED
-from awards.models import Award, Budget
+from awards.models import Award, Budget, PayoutRun
 from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set, payouts_schedule
-from awards.tasks import schedule_payouts
 from tests.awards.helpers import case_in
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +92,12 @@ def test_a_budget_cut_moves_or_unschedules_a_scheduled_award(finance_user):
     budget_set(year=2026, amount=Decimal("0"), actor=finance_user)
     assert payouts_schedule().rescheduled == [case.pk]
     assert _statuses([case]) == [(Status.SCHEDULED, 2027)]
+    run = PayoutRun.objects.order_by("pk").last()
     assert CaseEvent.objects.filter(application=case, action="reschedule").get().data == {
         "from_pay_year": 2026,
         "pay_year": 2027,
         "amount": "100000.00",
+        "run": run.pk,
     }
     budget_set(year=2027, amount=Decimal("0"), actor=finance_user)
     assert payouts_schedule().unscheduled == [case.pk]
@@ -182,19 +182,3 @@ def test_only_finance_may_change_budgets(client, city_reviewer):
     assert not CaseEvent.objects.filter(action="payouts_requested").exists()
 
 
-@pytest.mark.worker
-def test_schedule_payouts_runs_on_a_real_worker_over_redis(celery_worker_process, finance_user):
-    cases = [case_in(Status.CONFIRMED) for _ in range(2)]
-    # Set directly: `budget_set` queues a re-plan of its own (tested below).
-    Budget.objects.create(year=2026, amount=Decimal("100000"))
-    Budget.objects.create(year=2027, amount=Decimal("100000"))
-
-    result = schedule_payouts.delay()
-    assert isinstance(result, AsyncResult)
-    assert not isinstance(result, EagerResult)
-    report = result.get(timeout=60)
-
-    assert report["scheduled"] == [c.pk for c in cases]
-    assert _statuses(cases) == [(Status.SCHEDULED, 2026), (Status.SCHEDULED, 2027)]
-    again = schedule_payouts.delay().get(timeout=60)
-    assert again == {"scheduled": [], "rescheduled": [], "unscheduled": [], "queued": []}
