@@ -151,6 +151,7 @@ def _other_action_labels() -> dict[str, str]:
         "batch_settled": pgettext("history action", "拨付批次结清"),
         "bank_return_imported": pgettext("history action", "导入银行回单"),
         "payment_failed": pgettext("history action", "银行支付失败"),
+        "payouts_exported": pgettext("history action", "导出兑付报表"),
     }
 
 
