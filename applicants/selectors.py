@@ -250,6 +250,41 @@ def granted_money(application: Application) -> GrantedMoney | None:
     )
 
 
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where a confirmed award waits for a pay year (排队中): its place in its item's queue."""
+
+    position: int
+    item: str
+    quota_exempt: bool
+
+
+def queue_place(application: Application) -> QueuePlace | None:
+    """A confirmed award's place among the awards of its programme still waiting for a pay year.
+
+    The plan takes waiting awards in order of approval (then id) per item's quota, the
+    quota-exempt ones in one queue of their own: the place counts those ahead of it. One query,
+    and only for a confirmed case.
+    """
+    if application.status != Status.CONFIRMED:
+        return None
+    award = getattr(application, "award", None)
+    if award is None or award.first_approved_at is None:
+        return None
+    same_queue = Application.objects.filter(
+        programme=application.programme,
+        status=Status.CONFIRMED,
+        award__quota_exempt=award.quota_exempt,
+    )
+    if not award.quota_exempt:
+        same_queue = same_queue.filter(item=application.item)
+    ahead = same_queue.filter(
+        Q(award__first_approved_at__lt=award.first_approved_at)
+        | Q(award__first_approved_at=award.first_approved_at, award__pk__lt=award.pk)
+    ).count()
+    return QueuePlace(position=ahead + 1, item=application.item, quota_exempt=award.quota_exempt)
+
+
 def latest_return_event(application: Application) -> CaseEvent | None:
     """The audit entry of the return for 补正 that the case now answers, if it is returned.
 

@@ -60,6 +60,7 @@ from applicants.selectors import (
     first_time_already_granted,
     first_time_other_case,
     granted_money,
+    queue_place,
     item_not_admitted_reason,
     latest_return_event,
     submission_blockers,
@@ -549,6 +550,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": is_owner and application.status in EDITABLE_STATES,
         "can_withdraw": is_owner and "withdraw" in actions,
         "money": granted_money(application),
+        "queue_place": queue_place(application),
         "return_notice": _return_notice(application, show_official_names=user.is_official),
         "documents": _case_documents(application, for_enterprise=is_owner),
         "programme_cases": programmes.programme_cases_of(
