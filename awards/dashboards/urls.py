@@ -2,4 +2,8 @@
 
 from django.urls import path
 
-urlpatterns: list = []
+from awards.dashboards import views
+
+urlpatterns = [
+    path("", views.dashboards, name="dashboards"),
+]
