@@ -141,7 +141,6 @@
           return value === null ? "-" : Number(value);
         }),
         barMaxWidth: 28,
-        emphasis: { focus: "series" },
       };
       if (COLOURS[item.key]) {
         entry.itemStyle = { color: COLOURS[item.key] };
