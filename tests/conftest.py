@@ -62,9 +62,56 @@ def _database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+class CeleryWorker:
+    """A real Celery worker process against the test database; it can be killed and restarted."""
+
+    def __init__(self, broker: str, env: dict[str, str]) -> None:
+        self.broker = broker
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from portal.celery import app
+
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "warning",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=0.5):
+                return
+        pytest.fail("the Celery worker did not answer within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acknowledgement, its database connection simply drops."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db) -> Iterator[str]:
-    """A real Celery worker consuming from Redis against the test database; yields the broker URL.
+def celery_worker(transactional_db) -> Iterator[CeleryWorker]:
+    """A real Celery worker consuming from Redis against the test database.
 
     With CI=true a missing Redis fails (the settings refuse to load); elsewhere the test fails here
     with the reason, never silently passes.
@@ -95,38 +142,21 @@ def celery_worker_process(transactional_db) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-    )
     previous = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    worker = CeleryWorker(broker, env)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if app.control.ping(timeout=0.5):
-                break
-        else:
-            pytest.fail("the Celery worker did not answer within 30 s")
-        yield broker
+        worker.start()
+        yield worker
     finally:
         app.conf.update(previous)
-        worker.terminate()
-        worker.wait(timeout=20)
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker: CeleryWorker) -> str:
+    """A running real worker (see `celery_worker`); the broker URL."""
+    return celery_worker.broker
 
 
 # awards: Celery caches its broker connection pool and result backend on first use. An eager task
@@ -142,7 +172,7 @@ def _celery_caches_reset() -> None:
 
 @pytest.fixture(autouse=True)
 def _celery_fresh_connections(request) -> Iterator[None]:
-    if "celery_worker_process" not in request.fixturenames:
+    if not {"celery_worker_process", "celery_worker"} & set(request.fixturenames):
         yield
         return
     _celery_caches_reset()
