@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import IO, Literal, Protocol
 
@@ -47,9 +47,9 @@ class Column:
     kind: ColumnKind = "text"
 
 
-def _local(moment: datetime) -> datetime:
+def _local(moment: datetime, zone: tzinfo) -> datetime:
     # Excel has no time zones: a time is written as Beijing's wall clock.
-    return timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment
+    return moment.astimezone(zone).replace(tzinfo=None) if timezone.is_aware(moment) else moment
 
 
 class XlsxTable:
@@ -61,6 +61,7 @@ class XlsxTable:
     def __init__(self, target: IO[bytes], *, title: str, columns: Sequence[Column]) -> None:
         self.target = target
         self.columns = tuple(columns)
+        self._zone = timezone.get_current_timezone()
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(title=title[:31])
         # Write-only sheets take widths and panes before the first row.
@@ -85,7 +86,7 @@ class XlsxTable:
             cell = WriteOnlyCell(self.sheet, value=value)
             cell.number_format = MONEY_FORMAT
         elif column.kind == "datetime" and isinstance(value, datetime):
-            cell = WriteOnlyCell(self.sheet, value=_local(value))
+            cell = WriteOnlyCell(self.sheet, value=_local(value, self._zone))
             cell.number_format = DATETIME_FORMAT
         elif column.kind == "date" and isinstance(value, date):
             cell = WriteOnlyCell(self.sheet, value=value)
@@ -114,13 +115,13 @@ class XlsxTable:
         self.workbook.save(self.target)  # type: ignore[arg-type]
 
 
-def _csv_text(column: Column, value: object) -> str:
+def _csv_text(column: Column, value: object, zone: tzinfo) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}" if column.kind == "money" else str(value)
     if isinstance(value, datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M")
+        return _local(value, zone).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int):
@@ -133,6 +134,7 @@ class CsvTable:
 
     def __init__(self, target: IO[bytes], *, columns: Sequence[Column]) -> None:
         self.columns = tuple(columns)
+        self._zone = timezone.get_current_timezone()
         self._text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._text)
         self._writer.writerow([safe_cell(c.header) for c in self.columns])
@@ -140,7 +142,9 @@ class CsvTable:
 
     def row(self, values: Sequence[object], *, emphasis: bool = False) -> None:
         """One line (CSV has no bold: `emphasis` is accepted so both tables read alike)."""
-        self._writer.writerow([_csv_text(c, v) for c, v in zip(self.columns, values, strict=True)])
+        self._writer.writerow(
+            [_csv_text(c, v, self._zone) for c, v in zip(self.columns, values, strict=True)]
+        )
         self.rows += 1
 
     def finish(self) -> None:

@@ -291,6 +291,7 @@ def report_lines(
         return names[kind, code]
 
     group_labels: dict[str, str] = {}
+    status_labels = {key: str(label) for key, label in ReportStatus.choices}
     reference = Application(id=0)
     for row in rows:
         key = _group_key(group_by, row)
@@ -308,7 +309,7 @@ def report_lines(
             item=named("item", row["item"]),
             project_name=row["project_name"],
             jurisdiction=named("jurisdiction", row["jurisdiction"]),
-            status=str(ReportStatus(status).label),
+            status=status_labels[status],
             pay_year=row["award__pay_year"],
             amount=row["award__amount"],
             approved_at=row["award__approved_at"],
