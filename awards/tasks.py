@@ -17,7 +17,7 @@ from awards.documents.tasks import (  # noqa: E402
 )
 from awards.payouts.tasks import (  # noqa: E402
     notify_payout_plan,
-    refresh_documents_of_cases,
+    refresh_documents_of_run,
     replan_if_stale,
     run_payout_plan,
     schedule_all_payouts,
@@ -28,7 +28,7 @@ __all__ = [
     "notify_payout_plan",
     "ping",
     "refresh_case_documents",
-    "refresh_documents_of_cases",
+    "refresh_documents_of_run",
     "render_batch",
     "render_receipt",
     "replan_if_stale",

@@ -285,3 +285,25 @@ def payouts_plan_preview(programme: str = CITY_PROGRAMME) -> PlanOutcome:
     if not programmes.programme_exists(programme):
         raise ServiceError(UNKNOWN_PROGRAMME, field="programme")
     return plan_preview(programme)
+
+
+def plan_refresh_documents(*, first_event_id: int, last_event_id: int) -> int:
+    """Refresh the 审批表 of each case a run changed the state of (scheduled or back to queued)."""
+    from applicants.models import CaseEvent
+    from awards.documents.services import documents_refresh_case
+
+    ids = (
+        CaseEvent.objects.filter(
+            pk__gte=first_event_id,
+            pk__lte=last_event_id,
+            actor__isnull=True,
+            action__in=("schedule", "unschedule"),
+        )
+        .order_by("pk")
+        .values_list("application_id", flat=True)
+    )
+    count = 0
+    for application_id in ids.iterator(chunk_size=2000):
+        documents_refresh_case(application_id=application_id)
+        count += 1
+    return count

@@ -6,7 +6,6 @@ from django.db import OperationalError
 from applicants.errors import Conflict
 from applicants.models import CITY_PROGRAMME
 from applicants.programmes import programme_codes
-from awards.documents.services import documents_refresh_case
 from awards.payouts import services
 from awards.payouts.models import RunTrigger
 
@@ -53,8 +52,9 @@ def notify_payout_plan(first_event_id: int, last_event_id: int) -> int:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
-def refresh_documents_of_cases(application_ids: list[int]) -> int:
-    """Bring the 审批表 of cases a plan moved up to date (rendering is idempotent)."""
-    for application_id in application_ids:
-        documents_refresh_case(application_id=application_id)
-    return len(application_ids)
+def refresh_documents_of_run(first_event_id: int, last_event_id: int) -> int:
+    """Bring the 审批表 of the cases a run moved in or out of the plan up to date (rendering is
+    idempotent: a redelivery re-checks and renders nothing new)."""
+    return services.plan_refresh_documents(
+        first_event_id=first_event_id, last_event_id=last_event_id
+    )
