@@ -225,6 +225,7 @@ def _run(count: int) -> int:
 
     import awards.tasks  # noqa: F401 (a worker has its tasks loaded before it runs one)
     from applicants.audit import audit_chain_verify
+    from awards.payouts import services
     from awards.payouts.models import RunState, RunTrigger
     from awards.payouts.services import payout_run_create, payout_run_execute, plan_notify
 
@@ -239,10 +240,27 @@ def _run(count: int) -> int:
         f"floor: read {read:.2f} s + update {update:.2f} s + insert {insert:.2f} s = {floor:.2f} s"
     )
 
+    stages: list[tuple[str, int, float]] = []
+    progress_class = services._Progress
+
+    class TimedProgress(progress_class):  # type: ignore[misc, valid-type]
+        def __call__(self, stage: str, done: int, total: int) -> None:
+            stages.append((stage, done, time.perf_counter()))
+            super().__call__(stage, done, total)
+
+    services._Progress = TimedProgress
     run = payout_run_create(programme="city", trigger=RunTrigger.COMMAND)
     began = time.perf_counter()
     run = payout_run_execute(run_id=run.pk)
     plan = time.perf_counter() - began
+    services._Progress = progress_class
+    marks = [began] + [at for _, _, at in stages] + [began + plan]
+    names = ["claim", "read+lock", "allocate", "pay years", "case states", "audit", "mark"]
+    names += ["record+commit+queue"]
+    print(
+        "  "
+        + ", ".join(f"{n} {b - a:.2f} s" for n, a, b in zip(names, marks, marks[1:], strict=False))
+    )
     assert run is not None
     assert run.state == RunState.DONE, run.error
     changes = run.changes

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from applicants import programmes
-from applicants.audit import AuditEntry, audit_append_many
+from applicants.audit import AuditBatch, AuditEntry
 from applicants.errors import ServiceError
 from applicants.models import Application, Status
 from awards.errors import ALLOCATION_INPUT_INVALID
@@ -278,20 +278,30 @@ def _chunks(ids: list[int], size: int = WRITE_CHUNK) -> Iterable[list[int]]:
 def _write(outcome: PlanOutcome, *, run_id: int | None, progress: Progress) -> None:
     """Bulk writes: pay years, case states, then the audit entries in order."""
     now = timezone.now()
-    total = len(outcome.changes) * 2
+    # Three steps of equal weight as the page shows them: pay years, case states, audit entries.
+    changed = len(outcome.changes)
+    total = changed * 3
+    progress(RunStage.WRITING, 0, total)
+    # Hashed while the updates below run on the server.
+    audit = AuditBatch(
+        [_audit_entry(change, run_id) for change in outcome.changes], actor=None, at=now
+    )
     if connection.vendor == "postgresql":
-        _write_postgresql(outcome, now)
+        _write_postgresql(
+            outcome, now, lambda step: progress(RunStage.WRITING, step * changed, total)
+        )
     else:
         _write_orm(outcome, now)
-    progress(RunStage.WRITING, total // 2, total)
-    entries = [_audit_entry(change, run_id) for change in outcome.changes]
-    span = audit_append_many(entries, actor=None, at=now)
+    progress(RunStage.WRITING, changed * 2, total)
+    span = audit.write()
     progress(RunStage.WRITING, total, total)
     if span is not None:
         outcome.first_event_id, outcome.last_event_id = span
 
 
-def _write_postgresql(outcome: PlanOutcome, now: datetime) -> None:
+def _write_postgresql(
+    outcome: PlanOutcome, now: datetime, step_done: Callable[[int], None]
+) -> None:
     """One UPDATE of every pay year and one per case state, the ids sent as arrays: a plan of
     100,000 awards is three statements instead of dozens with thousands of parameters each."""
     awards = [c.award_id for c in outcome.changes]
@@ -305,6 +315,7 @@ def _write_postgresql(outcome: PlanOutcome, now: datetime) -> None:
                 "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, year) WHERE a.id = v.id",
                 [awards, years],
             )
+        step_done(1)
         for status, kind in ((Status.SCHEDULED, "planned"), (Status.CONFIRMED, "queued")):
             ids = outcome.ids(kind)
             if ids:
