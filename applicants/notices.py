@@ -43,7 +43,11 @@ def _payout_plan(params: Mapping[str, object]) -> str:
             parts.append(_("申报 %(ref)s「%(project)s」排队等待后续年度预算") % names)
         else:
             parts.append(_("申报 %(ref)s「%(project)s」安排在 %(year)s 年度兑付") % names)
-    return _("兑付安排更新：%(cases)s。") % {"cases": _("；").join(parts)}
+    text = _("兑付安排更新：%(cases)s。") % {"cases": _("；").join(parts)}
+    listed, total = len(parts), int(params.get("total") or len(parts))  # type: ignore[call-overload]
+    if total > listed:
+        text += _("另有 %(more)s 项，详见“我的申报”。") % {"more": total - listed}
+    return text
 
 
 _TEXTS = {CASE_STATUS: _case_status, PAYOUT_PLAN: _payout_plan}

@@ -92,6 +92,9 @@ def notify_case_transition(
             logger.exception("notification email for case %s not sent", application_id)
 
 
+PLAN_NOTICE_CASES = 10
+
+
 def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
     """One notification per enterprise member for a payout plan run, and one mail each.
 
@@ -107,7 +110,13 @@ def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
         subject = _("【信阳数据产业奖补平台】兑付安排更新")
         for user in members:
             cases = changes[user.enterprise_id]  # type: ignore[index]
-            params = {"cases": [{k: c[k] for k in ("ref", "project", "year")} for c in cases]}
+            # A long list is cut: the message names the first cases and counts the rest.
+            params = {
+                "cases": [
+                    {k: c[k] for k in ("ref", "project", "year")} for c in cases[:PLAN_NOTICE_CASES]
+                ],
+                "total": len(cases),
+            }
             message = notice_text(PAYOUT_PLAN, params)
             notifications.append(
                 Notification(

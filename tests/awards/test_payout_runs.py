@@ -370,3 +370,23 @@ def test_plan_payouts_runs_as_a_stored_run_and_refuses_with_exit_2(capsys):
         call_command("plan_payouts", "--bogus")
     assert exit_.value.code == 2
     assert "arguments" in json.loads(capsys.readouterr().out)["errors"]
+
+
+def test_a_long_list_of_moved_awards_is_cut_in_the_message(
+    finance_user, django_capture_on_commit_callbacks
+):
+    from applicants.services.notifications import notify_enterprises_of_plan
+
+    enterprise = EnterpriseFactory()
+    member = User.objects.create_user(
+        username="member", password="x", role=Role.ENTERPRISE, enterprise=enterprise
+    )
+    cases = [
+        {"id": n, "ref": f"XY-2026-{n:06d}", "project": f"项目{n}", "year": 2026} for n in range(12)
+    ]
+    assert notify_enterprises_of_plan({enterprise.pk: cases}) == 1
+    note = Notification.objects.get(recipient=member)
+    assert len(note.params["cases"]) == 10
+    assert note.params["total"] == 12
+    assert note.message.endswith("另有 2 项，详见“我的申报”。")
+    assert note.application_id is None
