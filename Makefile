@@ -56,7 +56,7 @@ test: $(VENV)/.installed system-deps services messages lint typecheck ## Lint, t
 	@# CI builds the test database from the migrations every time: a kept one may predate them.
 	@$(VENV)/bin/pytest $(PYTEST_ARGS) $(if $(filter true,$(CI)),--create-db,)
 
-bench: $(VENV)/.installed ## Benchmarks (bench/): allocation speed; pages with 10,000 cases (DATABASE_URL to use PostgreSQL)
+bench: $(VENV)/.installed ## Benchmarks (bench/): allocation, pages, documents, programmes, planning 100,000 awards, reports, dashboards (DATABASE_URL=postgres://… for PostgreSQL)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)

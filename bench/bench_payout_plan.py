@@ -8,7 +8,8 @@ here; the notification task is timed on its own below).
 
 The floor, in the same database and the same run: a bare SQL read of those awards, one UPDATE of
 their pay years, and one bulk insert (COPY) of an audit-sized row per award sent from the client
-(rolled back). PostgreSQL only: the floor uses COPY. Target: plan ≤ 3× floor and under 10 s.
+(rolled back). On SQLite (no DATABASE_URL) the same is measured with an executemany INSERT, and the
+target is only checked on PostgreSQL. Target: plan ≤ 3× floor and under 10 s.
 
 The mix: 100,000 confirmed awards of eight items approved over two years; one in ten needs a
 quota place (five per item per year: most of those wait in the queue), nine in ten are
@@ -188,33 +189,45 @@ def _floor(count: int) -> tuple[float, float, float]:
         assert len(rows) == count
         began = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE awards_award SET pay_year = 2026 WHERE id = ANY(%s)",
-                [[row[1] for row in rows]],
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "UPDATE awards_award SET pay_year = 2026 WHERE id = ANY(%s)",
+                    [[row[1] for row in rows]],
+                )
+            else:
+                cursor.execute("UPDATE awards_award SET pay_year = 2026")
         update = time.perf_counter() - began
         now = timezone.now().replace(microsecond=0)
         began = time.perf_counter()
-        # COPY: the fastest way a client sends rows (the plan writes its entries the same way).
+        values = [
+            (
+                row[0],
+                "system",
+                "schedule",
+                "confirmed",
+                "scheduled",
+                "",
+                '{"pay_year": 2026, "amount": "100000.00", "run": 1}',
+                now,
+                f"{i + 1:064x}",
+                f"{i:064x}",
+            )
+            for i, row in enumerate(rows)
+        ]
+        columns = "application_id, actor_role, action, from_status, to_status, reason, data, "
+        columns += "created_at, prev_hash, hash"
         with connection.cursor() as cursor:
-            columns = "application_id, actor_role, action, from_status, to_status, reason, data, "
-            columns += "created_at, prev_hash, hash"
-            with cursor.cursor.copy(f"COPY applicants_caseevent ({columns}) FROM STDIN") as copy:
-                for i, row in enumerate(rows):
-                    copy.write_row(
-                        (
-                            row[0],
-                            "system",
-                            "schedule",
-                            "confirmed",
-                            "scheduled",
-                            "",
-                            '{"pay_year": 2026, "amount": "100000.00", "run": 1}',
-                            now,
-                            f"{i + 1:064x}",
-                            f"{i:064x}",
-                        )
-                    )
+            if connection.vendor == "postgresql":
+                # COPY: the fastest way a client sends rows (the plan writes its entries so).
+                with cursor.cursor.copy(
+                    f"COPY applicants_caseevent ({columns}) FROM STDIN"
+                ) as copy:
+                    for value in values:
+                        copy.write_row(value)
+            else:
+                marks = ", ".join(["%s"] * 10)
+                insert_sql = f"INSERT INTO applicants_caseevent ({columns}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(insert_sql, values)
         insert = time.perf_counter() - began
         transaction.set_rollback(True)
     return read, update, insert
@@ -266,7 +279,7 @@ def _run(count: int) -> int:
     changes = run.changes
     print(
         f"plan: {plan:.2f} s = {plan / floor:.2f}× floor — planned {changes['planned']['count']}, "
-        f"queued {run.result['queued']['count']} (target ≤ 3× and < 10 s)"
+        f"queued {run.result['queued']['count']} (target on PostgreSQL: ≤ 3× and < 10 s)"
     )
 
     began = time.perf_counter()

@@ -291,7 +291,7 @@ def _write(outcome: PlanOutcome, *, run_id: int | None, progress: Progress) -> N
             outcome, now, lambda step: progress(RunStage.WRITING, step * changed, total)
         )
     else:
-        _write_orm(outcome, now)
+        _write_orm(outcome, now, lambda step: progress(RunStage.WRITING, step * changed, total))
     progress(RunStage.WRITING, changed * 2, total)
     span = audit.write()
     progress(RunStage.WRITING, total, total)
@@ -326,13 +326,14 @@ def _write_postgresql(
                 )
 
 
-def _write_orm(outcome: PlanOutcome, now: datetime) -> None:
+def _write_orm(outcome: PlanOutcome, now: datetime, step_done: Callable[[int], None]) -> None:
     by_year: dict[int | None, list[int]] = defaultdict(list)
     for change in outcome.changes:
         by_year[change.to_year].append(change.award_id)
     for year, award_ids in by_year.items():
         for chunk in _chunks(award_ids):
             Award.objects.filter(pk__in=chunk).update(pay_year=year)
+    step_done(1)
     for status, kind in ((Status.SCHEDULED, "planned"), (Status.CONFIRMED, "queued")):
         for chunk in _chunks(outcome.ids(kind)):
             # update() skips auto_now: the case's updated_at is set here like save() would.
