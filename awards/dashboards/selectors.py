@@ -27,7 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applicants import policy, programmes
-from applicants.models import CITY_PROGRAMME, Status, User
+from applicants.models import CITY_PROGRAMME, Application, Status, User
 from applicants.roles import Role
 from applicants.selectors import cases_visible_to
 from awards.payouts.selectors import YearRow, finance_programmes_for, payout_overview
@@ -161,9 +161,15 @@ def awards_per_item(*, user: User, programme: str = CITY_PROGRAMME) -> ItemQuota
     return ItemQuota(quota=programmes.programme_quota(programme), years=sorted(years), items=items)
 
 
+# Who oversees every stage: counts only (no case is listed), so the city sees how long the counties'
+# queues are, including cases no county has recommended yet (which it may not open).
+CITY_WIDE_ROLES = frozenset({Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN})
+
+
 def queue_by_stage(*, user: User, now: datetime | None = None) -> list[StageQueue]:
     """Per waiting state: the number of cases, and the average and longest wait in days since
-    the case entered the state (`status_changed_at`). One query."""
+    the case entered the state (`status_changed_at`). One query. City-wide roles count every
+    county's cases; a county official only its own (`cases_visible_to`)."""
     now = now or timezone.now()
     # A case written before status_changed_at existed waits since it was filed.
     since = Coalesce(
@@ -172,9 +178,9 @@ def queue_by_stage(*, user: User, now: datetime | None = None) -> list[StageQueu
     waited = ExpressionWrapper(
         Value(now, output_field=DateTimeField()) - F("since"), output_field=DurationField()
     )
+    scope = Application.objects.all() if user.role in CITY_WIDE_ROLES else cases_visible_to(user)
     rows = (
-        cases_visible_to(user)
-        .filter(status__in=[status for status, _label in WAITING_STAGES])
+        scope.filter(status__in=[status for status, _label in WAITING_STAGES])
         .annotate(since=since)
         .values("status")
         .annotate(count=Count("id"), average=Avg(waited), oldest=Min("since"))

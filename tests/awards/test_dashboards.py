@@ -60,7 +60,7 @@ def fixture_set():
     _waiting(Status.RECOMMENDED, 3)
     _waiting(Status.RECOMMENDED, 1)
     _waiting(Status.REVIEWED, 10)
-    _waiting(Status.SUBMITTED, 5)  # the county's: the city does not see it
+    _waiting(Status.SUBMITTED, 5)  # the county's case: the city counts it, another county does not
     return cases
 
 
@@ -141,9 +141,9 @@ def test_queue_size_and_waiting_days_per_stage(fixture_set, city_reviewer):
     assert stages[Status.ANNOUNCED].count == 1
     assert stages[Status.CONFIRMED].count == 1
     assert stages[Status.SCHEDULED].count == 3
-    # A case the county has not recommended is the county's alone (cases_visible_to).
-    assert stages[Status.SUBMITTED].count == 0
-    assert stages[Status.SUBMITTED].average_days is None
+    # The city oversees the counties' queues too: counted, though it may not open the case.
+    assert stages[Status.SUBMITTED].count == 1
+    assert stages[Status.SUBMITTED].longest_days == Decimal("5.0")
     assert stages[Status.RECOMMENDED].label == "待市级复审"
 
 
@@ -195,7 +195,7 @@ def test_the_page_shows_each_chart_with_its_numbers_in_a_table(client, fixture_s
     recommended = next(r for r in queue if r[0] == "待市级复审")
     assert recommended[1:] == ["2", "2.0", "3.0"]
     submitted = next(r for r in queue if r[0] == "待县区初审")
-    assert submitted[1:] == ["0", "—", "—"]
+    assert submitted[1:] == ["1", "5.0", "5.0"]  # counted city-wide, not listed
     items = _table(html, "items")
     assert items[0] == ["奖励事项", "2026年 占名额", "2026年 不占名额", "2027年 占名额",
                         "2027年 不占名额", "排队中（未安排年度）"]  # fmt: skip
@@ -386,3 +386,8 @@ def test_charts_build_for_a_programme_in_the_readers_language(fixture_set, finan
     assert charts["budget"].totals[0].value == Decimal("4000000.00")
     assert charts["queue"].total is False
     assert charts["items"].mark_line == ("年度名额", 5)
+
+
+def test_another_countys_official_does_not_count_the_case(fixture_set, other_county_reviewer):
+    stages = {s.status: s for s in selectors.queue_by_stage(user=other_county_reviewer)}
+    assert stages[Status.SUBMITTED].count == 0
