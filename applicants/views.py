@@ -60,9 +60,9 @@ from applicants.selectors import (
     first_time_already_granted,
     first_time_other_case,
     granted_money,
-    queue_place,
     item_not_admitted_reason,
     latest_return_event,
+    queue_place,
     submission_blockers,
 )
 from applicants.services.accounts import user_password_changed

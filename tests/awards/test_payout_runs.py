@@ -1,4 +1,4 @@
-"""Payout planning runs: requested, followed, refused while one is active, bulk-written, explained."""
+"""Payout planning runs: requested, followed, refused while active, bulk-written, explained."""
 
 import datetime
 import json
@@ -72,7 +72,7 @@ def test_a_request_is_a_queued_run_that_the_worker_runs_after_commit(
 def test_a_second_run_on_the_same_state_changes_nothing(finance_user):
     cases = [case_in(Status.CONFIRMED) for _ in range(3)]
     _budget(2026, "200000")
-    first, _ = payouts_plan_now()
+    payouts_plan_now()
     events = CaseEvent.objects.count()
     second, outcome = payouts_plan_now()
     assert second.state == RunState.DONE

@@ -123,9 +123,10 @@ def test_quota_overflow_budget_exhaustion_and_a_second_deferral_on_a_real_worker
     assert run.result["queued"]["count"] == 1
     assert run.changes["planned"] == {"count": 13, "amount": "1300000.00"}
     # The cases 9 to 13 were passed over twice (2026's quota, 2027's budget) and keep their order.
-    assert CaseEvent.objects.filter(application=cases[12], action="schedule").get().data[
-        "pay_year"
-    ] == 2028
+    assert (
+        CaseEvent.objects.filter(application=cases[12], action="schedule").get().data["pay_year"]
+        == 2028
+    )
 
     # The same state again: a new run that changes nothing.
     again = _finished(_request(finance_user))

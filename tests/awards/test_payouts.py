@@ -180,5 +180,3 @@ def test_only_finance_may_change_budgets(client, city_reviewer):
     assert client.get(reverse("awards:finance")).status_code == 403
     client.post(reverse("awards:finance_schedule"))
     assert not CaseEvent.objects.filter(action="payouts_requested").exists()
-
-

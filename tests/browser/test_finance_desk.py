@@ -1,6 +1,6 @@
 """The finance desk's day in Chromium, against a real Celery worker: set a budget as typed
-("３００，０００"), plan pay years and watch the run finish, build a payment batch, export it, import
-the bank's return with one failed row, and see the charts drawn with the money."""
+("５００，０００"), plan pay years and watch the run finish, build a payment batch, export it,
+import the bank's return with one failed row, and see the charts drawn with the money."""
 
 import time
 
@@ -52,8 +52,10 @@ def test_finance_budgets_plans_pays_by_batch_and_sees_the_charts(
 
     # The budget change re-planned on the worker by itself; two more awards arrive after it.
     _wait_for(
-        lambda: not PayoutPlanState.objects.filter(programme="city", stale=True).exists()
-        and not PayoutRun.objects.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists(),
+        lambda: (
+            not PayoutPlanState.objects.filter(programme="city", stale=True).exists()
+            and not PayoutRun.objects.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists()
+        ),
         "the automatic re-plan",
     )
     later = [case_in(Status.CONFIRMED) for _ in range(2)]
