@@ -390,3 +390,26 @@ def test_a_long_list_of_moved_awards_is_cut_in_the_message(
     assert note.params["total"] == 12
     assert note.message.endswith("另有 2 项，详见“我的申报”。")
     assert note.application_id is None
+
+
+def test_the_stale_replan_and_the_nightly_plan_leave_an_active_run_alone(finance_user):
+    from awards.models import PayoutPlanState
+    from awards.payouts.services import payouts_replan_if_stale
+    from awards.payouts.tasks import schedule_all_payouts
+
+    case_in(Status.CONFIRMED)
+    _budget(2026, "100000")
+    PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": True})
+    active = payout_run_create(programme="city", trigger=RunTrigger.FINANCE, actor=finance_user)
+    with pytest.raises(Conflict):
+        payouts_replan_if_stale("city")
+    assert schedule_all_payouts() == {"city": "skipped"}
+    assert PayoutRun.objects.count() == 1
+    active.state = RunState.DONE
+    active.save()
+    run = payouts_replan_if_stale("city")
+    assert run.trigger == RunTrigger.STALE
+    assert run.state == RunState.DONE
+    assert payouts_replan_if_stale("city") is None  # current now: nothing to do
+    assert schedule_all_payouts() == {"city": "done"}
+    assert PayoutRun.objects.filter(trigger=RunTrigger.NIGHTLY).count() == 1
