@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from applicants.audit_keys import AuditKey, audit_keys, current_audit_key
 from applicants.models import Application, AuditHead, CaseEvent, User
 
 GENESIS_HASH = "0" * 64
@@ -18,26 +19,41 @@ GENESIS_HASH = "0" * 64
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _digest(payload: dict) -> str:
-    return hashlib.sha256(_CANONICAL(payload).encode()).hexdigest()
+def _digest(payload: dict, key: AuditKey | None) -> str:
+    """The keyed MAC of the payload's canonical JSON; plain SHA-256 only for entries written
+    before the key (they end at the `audit_keyed` anchor, which the key vouches for)."""
+    canonical = _CANONICAL(payload).encode()
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return key.mac(canonical)
+
+
+class UnknownAuditKey(Exception):
+    """An entry names a key id that is not configured."""
 
 
 def _event_digest(event: CaseEvent) -> str:
-    """SHA-256 over the previous hash and every recorded field, in a canonical JSON form."""
-    return _digest(
-        {
-            "prev": event.prev_hash,
-            "application": event.application_id,
-            "actor": event.actor_id,
-            "actor_role": event.actor_role,
-            "action": event.action,
-            "from": event.from_status,
-            "to": event.to_status,
-            "reason": event.reason,
-            "data": event.data,
-            "at": event.created_at.isoformat(),
-        }
-    )
+    """The MAC over the previous hash and every recorded field, in a canonical JSON form."""
+    key = None
+    if event.key_id:
+        key = audit_keys().get(event.key_id)
+        if key is None:
+            raise UnknownAuditKey(event.key_id)
+    payload = {
+        "prev": event.prev_hash,
+        "application": event.application_id,
+        "actor": event.actor_id,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+        "reason": event.reason,
+        "data": event.data,
+        "at": event.created_at.isoformat(),
+    }
+    if event.key_id:
+        payload["key"] = event.key_id
+    return _digest(payload, key)
 
 
 def audit_append(
@@ -68,6 +84,7 @@ def audit_append(
         data=json.loads(json.dumps(data or {}, default=str)),
         created_at=(at or timezone.now()).replace(microsecond=0),
         prev_hash=head.last_hash,
+        key_id=current_audit_key().id,
     )
     event.hash = _event_digest(event)
     event.save()
@@ -122,6 +139,7 @@ class AuditBatch:
         self.created_at = (at or timezone.now()).replace(microsecond=0)
         self.actor_id = actor.pk if actor is not None else None
         self.actor_role = getattr(actor, "role", "") if actor else "system"
+        self.key = current_audit_key()
         self.rows: list[tuple[AuditEntry, dict, str, str, str]] = []
         self.head: AuditHead | None = None
         self._failure: BaseException | None = None
@@ -141,6 +159,8 @@ class AuditBatch:
             encode = _memo_encoder()
             actor = '"actor":' + encode(self.actor_id) + ',"actor_role":' + encode(self.actor_role)
             at = ',"at":' + encode(self.created_at.isoformat())
+            key_part = ',"key":' + encode(self.key.id)
+            mac = self.key.mac
             rows = self.rows
             for entry in self.entries:
                 data = entry.data or {}
@@ -151,10 +171,10 @@ class AuditBatch:
                     '{"action":' + encode(entry.action) + "," + actor
                     + ',"application":' + encode(entry.application_id) + at
                     + ',"data":' + data_text + ',"from":' + encode(entry.from_status)
-                    + ',"prev":"' + previous + '","reason":' + encode(entry.reason)
+                    + key_part + ',"prev":"' + previous + '","reason":' + encode(entry.reason)
                     + ',"to":' + encode(entry.to_status) + "}"
                 )  # fmt: skip
-                digest = hashlib.sha256(canonical.encode()).hexdigest()
+                digest = mac(canonical.encode())
                 rows.append((entry, data, data_text, previous, digest))
                 previous = digest
         except BaseException as exc:  # re-raised in the caller's thread by write()
@@ -171,7 +191,9 @@ class AuditBatch:
         first_id: int | None
         last_id: int | None
         if connection.vendor == "postgresql":
-            first_id, last_id = _copy_events(rows, self.actor_id, self.actor_role, self.created_at)
+            first_id, last_id = _copy_events(
+                rows, self.actor_id, self.actor_role, self.created_at, self.key.id
+            )
         else:
             events = [
                 CaseEvent(
@@ -186,6 +208,7 @@ class AuditBatch:
                     created_at=self.created_at,
                     prev_hash=prev_hash,
                     hash=digest,
+                    key_id=self.key.id,
                 )
                 for entry, data, _, prev_hash, digest in rows
             ]
@@ -216,6 +239,7 @@ _COPY_COLUMNS = (
     "created_at",
     "prev_hash",
     "hash",
+    "key_id",
 )
 
 
@@ -248,6 +272,7 @@ def _copy_events(
     actor_id: int | None,
     actor_role: str,
     created_at: datetime,
+    key_id: str,
     *,
     chunk: int = 10000,
 ) -> tuple[int, int]:
@@ -263,6 +288,7 @@ def _copy_events(
         columns = ", ".join(_COPY_COLUMNS)
         shared = "\t".join((_copy_text(actor_id), _copy_text(actor_role)))
         at = _copy_text(created_at.isoformat())
+        key_text = _copy_text(key_id)
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             lines = []
             for event_id, (entry, _, data_text, prev_hash, digest) in zip(ids, rows, strict=True):
@@ -270,7 +296,7 @@ def _copy_events(
                     f"{event_id}\t{_copy_text(entry.application_id)}\t{shared}\t"
                     f"{_copy_text(entry.action)}\t{_copy_text(entry.from_status)}\t"
                     f"{_copy_text(entry.to_status)}\t{_copy_text(entry.reason)}\t"
-                    f"{_copy_text(data_text)}\t{at}\t{prev_hash}\t{digest}\n"
+                    f"{_copy_text(data_text)}\t{at}\t{prev_hash}\t{digest}\t{key_text}\n"
                 )
                 if len(lines) >= chunk:
                     copy.write("".join(lines))
@@ -288,20 +314,49 @@ class ChainReport:
     problem: str = ""
 
 
+ANCHOR_ACTION = "audit_keyed"
+
+
 def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order; report the first entry whose link or content does not hold."""
+    """Walk the chain in order; report the first entry whose link or content does not hold.
+
+    Every entry's MAC is checked under the key it names. Entries hashed before the key existed
+    (plain SHA-256, no key id) may only come first, and the first keyed entry must then be the
+    `audit_keyed` anchor naming the last of them: so neither an edit of old entries, nor a chain
+    rewritten end to end without the key (as keyless entries or under another key), verifies.
+    """
     previous_hash = GENESIS_HASH
     previous_id = 0
     checked = 0
+    keyless = 0
+    keyed = False
     for event in CaseEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != previous_hash:
             return ChainReport(
                 False, checked, event.id, f"link broken after entry {previous_id or '-'}"
             )
-        if _event_digest(event) != event.hash:
+        if event.key_id:
+            if not keyed and keyless and not _anchors(event, keyless, previous_id, previous_hash):
+                return ChainReport(
+                    False, checked, event.id, "entries without the key are not anchored"
+                )
+            keyed = True
+        elif keyed:
+            return ChainReport(
+                False, checked, event.id, "an entry without the key after keyed ones"
+            )
+        else:
+            keyless += 1
+        try:
+            digest = _event_digest(event)
+        except UnknownAuditKey as unknown:
+            return ChainReport(False, checked, event.id, f"unknown key id {unknown}")
+        if digest != event.hash:
             return ChainReport(False, checked, event.id, "content altered")
         previous_hash, previous_id = event.hash, event.id
         checked += 1
+    if checked and not keyed:
+        return ChainReport(False, checked, previous_id, "no entry carries the key")
     head = AuditHead.objects.filter(id=1).first()
     if head is None and checked:
         # The head is written with the first entry; without it the tail cannot be vouched for.
@@ -309,3 +364,34 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
     if head is not None and (head.last_hash != previous_hash or head.last_event_id != previous_id):
         return ChainReport(False, checked, previous_id, "entries missing at the end of the chain")
     return ChainReport(True, checked)
+
+
+def _anchors(event: CaseEvent, count: int, last_id: int, last_hash: str) -> bool:
+    data = event.data if isinstance(event.data, dict) else {}
+    return (
+        event.action == ANCHOR_ACTION
+        and data.get("keyless_count") == count
+        and data.get("keyless_last_id") == last_id
+        and data.get("keyless_last_hash") == last_hash
+    )
+
+
+def audit_anchor_keyless() -> CaseEvent | None:
+    """Vouch for the entries hashed before the audit key existed: one keyed `audit_keyed` entry
+    naming their count, last id and last hash (run once, by the migration that added the key)."""
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(id=1).first()
+        keyless = CaseEvent.objects.filter(key_id="")
+        if head is None or not keyless.exists() or CaseEvent.objects.exclude(key_id="").exists():
+            return None
+        last = keyless.order_by("-id").first()
+        assert last is not None
+        return audit_append(
+            action=ANCHOR_ACTION,
+            actor=None,
+            data={
+                "keyless_count": keyless.count(),
+                "keyless_last_id": last.id,
+                "keyless_last_hash": last.hash,
+            },
+        )

@@ -312,6 +312,8 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(_("时间"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key the MAC was made with (applicants/audit_keys.py); blank: hashed before keys.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计记录")

@@ -261,6 +261,16 @@ PAYOUT_RUN_QUEUE_SECONDS = env.int("PAYOUT_RUN_QUEUE_SECONDS", default=900)
 # Largest evidence file accepted (bytes); larger uploads are refused with a message.
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
+# The audit trail's MAC keys (applicants/audit_keys.py): `id:algorithm:base64-secret;…`, the
+# algorithm hmac-sm3 (national, the default) or hmac-sha256; AUDIT_KEY_ID names the one new entries
+# use. The default is a development key, refused by the production settings.
+DEVELOPMENT_AUDIT_KEY = "dev:hmac-sm3:aW5zZWN1cmUgZGV2ZWxvcG1lbnQgYXVkaXQga2V5IDAxMjM0NTY3ODk="
+AUDIT_KEYS = env("AUDIT_KEYS", default=DEVELOPMENT_AUDIT_KEY)
+AUDIT_KEY_ID = env("AUDIT_KEY_ID", default="")
+# Where the daily signed checkpoint of the audit chain is written: put it on other storage than the
+# database's (another disk, a mounted share, write-once storage).
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit")))
+
 # documents (审批表, batch lists, receipts)
 # The font family fontconfig resolves for Chinese text in PDFs (Debian's fonts-noto-cjk).
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Serif CJK SC")

@@ -1,10 +1,16 @@
 """Production settings: everything secret or host-specific must come from the environment."""
 
 from .base import *  # noqa: F403
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# The audit trail's key must be the office's own: never the development key, never in the database.
+AUDIT_KEYS = env("AUDIT_KEYS")
+if DEVELOPMENT_AUDIT_KEY in AUDIT_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("AUDIT_KEYS holds the development key: generate the office's own")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -24,7 +24,7 @@ from applicants.services.applications import (
 )
 from applicants.services.cases import case_transition
 from tests.applicants.conftest import complete_draft
-from tests.factories import ApplicationFactory, tiny_png, upload
+from tests.factories import ApplicationFactory, tiny_png, upload, with_database_owner_rights
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +316,8 @@ def test_the_timeline_shows_beijing_time_role_and_reason(client, enterprise_user
         application_id=case.pk, action="county_return", actor=county_reviewer, reason="请补充盖章件"
     )
     at = datetime.datetime(2025, 6, 30, 17, 30, tzinfo=datetime.UTC)  # 01:30 next day in Beijing
-    CaseEvent.objects.filter(application=case, action="county_return").update(created_at=at)
+    with with_database_owner_rights():
+        CaseEvent.objects.filter(application=case, action="county_return").update(created_at=at)
     html = client.get(reverse("applicants:detail", args=[case.pk])).content.decode()
     assert "2025-07-01 01:30" in html
     assert "县区初审人员" in html
