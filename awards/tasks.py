@@ -10,6 +10,7 @@ def ping() -> str:
 
 
 # The packages' tasks, registered with the worker through this module.
+from applicants.audit_checkpoints import write_audit_checkpoint  # noqa: E402
 from awards.documents.tasks import (  # noqa: E402
     refresh_case_documents,
     render_batch,
@@ -35,4 +36,5 @@ __all__ = [
     "run_payout_export",
     "run_payout_plan",
     "schedule_all_payouts",
+    "write_audit_checkpoint",
 ]

@@ -181,6 +181,12 @@ def _celery_fresh_connections(request) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints_in_a_temporary_directory(settings, tmp_path) -> None:
+    """Each test's audit checkpoints go to its own directory, never to the repository's var/."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default() -> Iterator[None]:
     """Every test starts in the portal's default language, whatever an earlier request switched."""
     from django.utils import translation

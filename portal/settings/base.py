@@ -160,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "awards.payouts.tasks.schedule_all_payouts",
         "schedule": crontab(hour=2, minute=0),
     },
+    # The signed audit checkpoint, written outside the database (AUDIT_CHECKPOINT_DIR).
+    "audit-checkpoint-daily": {
+        "task": "applicants.audit_checkpoints.write_audit_checkpoint",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 MAILERS = {

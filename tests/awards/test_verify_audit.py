@@ -21,10 +21,10 @@ def _decide_three(county_reviewer) -> list[CaseEvent]:
     return list(CaseEvent.objects.order_by("id"))
 
 
-def _verify() -> tuple[int, str, str]:
+def _verify(*args: str) -> tuple[int, str, str]:
     out, err = StringIO(), StringIO()
     try:
-        call_command("verify_audit", stdout=out, stderr=err)
+        call_command("verify_audit", *args, stdout=out, stderr=err)
     except SystemExit as exit_:
         return int(exit_.code or 0), out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
@@ -89,6 +89,7 @@ def test_manage_py_verify_audit_exits_1_on_a_tampered_chain(county_reviewer):
         "DJANGO_SETTINGS_MODULE": "portal.settings.local",
         "DATABASE_URL": _database_url(),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR),
     }
 
     def run() -> subprocess.CompletedProcess:
@@ -110,3 +111,66 @@ def test_manage_py_verify_audit_exits_1_on_a_tampered_chain(county_reviewer):
     assert tampered.returncode == 1
     assert f"broken at entry {events[0].pk}: content altered" in tampered.stderr
     assert settings.DATABASES["default"]["NAME"] in env["DATABASE_URL"]
+
+
+@pytest.mark.django_db
+def test_the_chain_is_checked_against_the_latest_signed_checkpoint(county_reviewer):
+    from applicants.audit_checkpoints import audit_checkpoint_write
+
+    events = _decide_three(county_reviewer)
+    code, out, err = _verify()
+    assert code == 0
+    assert "NOTE: no audit checkpoint" in err
+    written = audit_checkpoint_write()
+    assert written.last_id == events[-1].pk
+    assert written.count == 3
+    _decide_three(county_reviewer)  # entries after the checkpoint are fine
+    code, out, _ = _verify()
+    assert code == 0
+    assert out.splitlines()[1] == (
+        f"OK: matches the checkpoint of {written.at} (entry {events[-1].pk}, 3 entries)"
+    )
+
+
+@pytest.mark.django_db
+def test_a_tail_deleted_with_the_head_moved_back_is_caught_by_the_checkpoint(county_reviewer):
+    from applicants.audit_checkpoints import audit_checkpoint_write
+    from applicants.models import AuditHead
+
+    events = _decide_three(county_reviewer)
+    audit_checkpoint_write()
+    # Someone with the database deletes the last entry and points the head at the one before:
+    # the chain alone is consistent again.
+    with with_database_owner_rights():
+        CaseEvent.objects.filter(pk=events[2].pk).delete()
+        AuditHead.objects.filter(pk=1).update(last_event_id=events[1].pk, last_hash=events[1].hash)
+    code, out, err = _verify()
+    assert code == 1
+    assert "OK: audit chain intact, 2 entries verified" in out
+    assert f"BROKEN: entry {events[2].pk} of the checkpoint" in err
+    assert "is missing" in err
+
+
+@pytest.mark.django_db
+def test_an_edited_checkpoint_file_is_refused(county_reviewer):
+    import json
+
+    from applicants.audit_checkpoints import audit_checkpoint_write
+
+    _decide_three(county_reviewer)
+    written = audit_checkpoint_write()
+    raw = json.loads(written.path.read_text())
+    raw["count"] = 2
+    written.path.write_text(json.dumps(raw))
+    code, _, err = _verify()
+    assert code == 1
+    assert "does not carry a valid MAC" in err
+
+
+@pytest.mark.django_db
+def test_verify_audit_writes_a_checkpoint_on_request(county_reviewer, settings):
+    _decide_three(county_reviewer)
+    code, out, _ = _verify("--checkpoint")
+    assert code == 0
+    assert "OK: checkpoint written to" in out
+    assert len(list(settings.AUDIT_CHECKPOINT_DIR.glob("audit-checkpoint-*.json"))) == 1

@@ -21,3 +21,12 @@ def test_beat_plans_payouts_every_night_with_a_registered_task():
     entry = settings.CELERY_BEAT_SCHEDULE["schedule-payouts-nightly"]
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {2}
+
+
+def test_beat_writes_the_audit_checkpoint_daily_with_a_registered_task():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-checkpoint-daily"]
+    assert entry["task"] in app.tasks
