@@ -205,3 +205,19 @@ def test_a_keyless_entry_after_keyed_ones_is_refused():
 def test_a_malformed_key_list_is_refused_at_once(text, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         parse_audit_keys(text)
+
+
+def test_the_migration_anchors_history_from_before_the_key():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("applicants.migrations.0008_audit_anchor_and_append_only")
+    history = _keyless_history(2)
+    migration.anchor_keyless_entries(apps, None)
+    anchor = CaseEvent.objects.order_by("-id").first()
+    assert anchor.action == ANCHOR_ACTION
+    assert anchor.data["keyless_last_hash"] == history[-1].hash
+    assert audit_chain_verify().ok
+    migration.anchor_keyless_entries(apps, None)  # once only
+    assert CaseEvent.objects.filter(action=ANCHOR_ACTION).count() == 1
