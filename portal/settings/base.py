@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Next to SecurityMiddleware's headers, so redirects made by the middleware below carry it too.
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An idle session ends before anything else looks at the user; signed-in pages are not cached.
+    "portal.middleware.SessionIdleMiddleware",
     # A colleague's account opened with an initial password: its own password comes first.
     "applicants.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +142,24 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Browser features no page of the portal uses, refused to every page and anything it embeds
+# (Permissions-Policy; portal.middleware). browsing-topics replaces FLoC's interest-cohort.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+}
+
+# Sessions end after this many minutes without activity (docs/security.md). Officials' cookies
+# also end when the browser closes; an enterprise's persists, bounded by its longer limit, because
+# an application is prepared over hours (figures, evidence scans) and shows one enterprise only.
+OFFICIAL_SESSION_IDLE_MINUTES = env.int("OFFICIAL_SESSION_IDLE_MINUTES", default=30)
+ENTERPRISE_SESSION_IDLE_MINUTES = env.int("ENTERPRISE_SESSION_IDLE_MINUTES", default=240)
+if OFFICIAL_SESSION_IDLE_MINUTES < 1 or ENTERPRISE_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("*_SESSION_IDLE_MINUTES must be at least 1 (minutes)")
 
 # Celery: with REDIS_URL the broker is Redis and a worker runs the tasks; without it tasks run
 # in-process, so `make run` needs no broker.
