@@ -1,6 +1,5 @@
 """Views of awards: thin — parse the request, check access, call one service, show the outcome."""
 
-import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants import policy
+from applicants.client_address import client_address
 from applicants.errors import Conflict, ServiceError
 from applicants.models import User
 from applicants.roles import OFFICIAL_ROLES, Role
@@ -99,17 +99,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "jurisdiction_names": dict(policy.jurisdiction_choices()),
         },
     )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address from the header the deployment trusts (CLIENT_IP_HEADER), or None."""
-    raw = request.META.get(settings.CLIENT_IP_HEADER, "")
-    # X-Forwarded-For may list a chain; the first entry is the client as the proxy saw it.
-    candidate = raw.split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 @require_POST
@@ -340,7 +329,9 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            objection_file(application_id=pk, ip_address=client_ip(request), **form.cleaned_data)
+            objection_file(
+                application_id=pk, ip_address=client_address(request), **form.cleaned_data
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
         else:

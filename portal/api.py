@@ -6,7 +6,6 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from applicants.policy import rules_lang
@@ -17,11 +16,16 @@ from applicants.programmes import (
     unknown_programme_error,
 )
 from portal.serializers import QuoteInputSerializer, SimulatePayoutsInputSerializer
+from portal.throttles import ClientAnonThrottle
 from rules import RulesInputError, allocate, parse_simulation_input, quote
 
 # A public what-if is a planning aid, not a batch service: bound the work one request may ask for.
-MAX_SIMULATED_AWARDS = 200_000
+# The public simulation is bounded in work, not only in bytes: a city's payout queue is dozens to
+# hundreds of awards; these bounds keep one anonymous request to a fraction of a second.
+MAX_SIMULATED_AWARDS = 5_000
+MAX_SIMULATED_YEARS = 50
 TOO_MANY_AWARDS = _("一次模拟最多 %(max)s 项奖励。")
+TOO_MANY_YEARS = _("一次模拟最多 %(max)s 个预算年度。")
 
 
 def _rules_errors(invalid: RulesInputError, *, nest_under: str | None = None) -> dict:
@@ -37,7 +41,7 @@ def _rules_errors(invalid: RulesInputError, *, nest_under: str | None = None) ->
 class _PublicRulesView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientAnonThrottle]
 
 
 class QuoteView(_PublicRulesView):
@@ -72,6 +76,10 @@ class SimulatePayoutsView(_PublicRulesView):
         if len(data.validated_data["awards"]) > MAX_SIMULATED_AWARDS:
             raise serializers.ValidationError(
                 {"awards": [TOO_MANY_AWARDS % {"max": MAX_SIMULATED_AWARDS}]}
+            )
+        if len(data.validated_data["budgets"]) > MAX_SIMULATED_YEARS:
+            raise serializers.ValidationError(
+                {"budgets": [TOO_MANY_YEARS % {"max": MAX_SIMULATED_YEARS}]}
             )
         programme = programme_requested(data.validated_data.get("programme"))
         errors = unknown_programme_error(programme, rules_lang())

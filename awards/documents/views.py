@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applicants.client_address import client_address
 from applicants.models import CITY_PROGRAMME, User
 from applicants.roles import Role
 from applicants.selectors import case_get_for
@@ -20,7 +21,6 @@ from applicants.workflow import enterprise_sees_document
 from awards.documents import selectors
 from awards.documents.models import Document, DocumentLookup
 from awards.payouts.selectors import finance_programmes_for
-from awards.views import client_ip
 
 _CODE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
@@ -28,7 +28,7 @@ _CODE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """What a document with this code states, and whether it is the current version (no login)."""
-    address = client_ip(request)
+    address = client_address(request)
     since = timezone.now() - timedelta(hours=1)
     recent = DocumentLookup.objects.filter(ip_address=address, created_at__gte=since).count()
     if settings.VERIFY_LOOKUPS_PER_HOUR and recent >= settings.VERIFY_LOOKUPS_PER_HOUR:

@@ -164,6 +164,14 @@ if OFFICIAL_SESSION_IDLE_MINUTES < 1 or ENTERPRISE_SESSION_IDLE_MINUTES < 1:
 # Celery: with REDIS_URL the broker is Redis and a worker runs the tasks; without it tasks run
 # in-process, so `make run` needs no broker.
 REDIS_URL = env("REDIS_URL", default="")
+# The shared cache (API throttles): Redis when configured, so a limit holds across processes.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -215,7 +223,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    # Counted per client address (portal.throttles) in the shared cache: across worker processes.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.throttles.ClientUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="120/minute"),
+        "user": env("API_USER_RATE", default="1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "信阳数据产业奖补平台 API",
@@ -274,9 +287,16 @@ if ANNOUNCEMENT_DAYS < 1:
     raise ImproperlyConfigured("ANNOUNCEMENT_DAYS must be at least 1 (公示 lasts whole days)")
 # At most this many public objections per source address per hour (no 500, a form error).
 OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
-# Where the visitor's address is read for that limit: REMOTE_ADDR when the portal faces the
-# network, the proxy's header (e.g. HTTP_X_REAL_IP) behind a reverse proxy that sets it.
+# Where the visitor's address is read for every limit (applicants/client_address.py):
+# REMOTE_ADDR when the portal faces the network; behind a reverse proxy the header it sets,
+# HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR (then only the entry the proxy appended counts).
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+if CLIENT_IP_HEADER not in {"REMOTE_ADDR", "HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"}:
+    raise ImproperlyConfigured(
+        "CLIENT_IP_HEADER is REMOTE_ADDR, HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR"
+    )
+# The largest JSON body the API parses (bytes); larger ones answer 413 before any parsing.
+API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1_000_000)
 REVIEW_QUEUE_PAGE_SIZE = 50
 # Payout planning runs: a running run silent for this long lost its worker (a plan of 100,000
 # awards reports progress every few seconds); a queued run no worker took is given up after

@@ -1,8 +1,8 @@
 """Production settings: everything secret or host-specific must come from the environment."""
 
-from .base import *  # noqa: F403
 from django.core.exceptions import ImproperlyConfigured
 
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
