@@ -10,6 +10,7 @@ from django.urls import reverse
 from applicants.services.applications import ApplicationInput, application_create
 from applicants.services.evidence import evidence_add
 from portal.middleware import LAST_ACTIVITY_KEY, SIGNED_OUT_NOTICE_SECONDS
+from tests.applicants.test_enterprises import _form as registration_form
 from tests.factories import TEST_PASSWORD, upload
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,14 @@ def test_an_enterprises_cookie_persists_for_its_idle_limit(client, enterprise_us
     assert cookie["max-age"] == 240 * MINUTE + SIGNED_OUT_NOTICE_SECONDS
     assert cookie["expires"]
     assert not client.session.get_expire_at_browser_close()
+
+
+def test_registering_signs_the_enterprise_in_with_its_persistent_cookie(client):
+    response = client.post(reverse("applicants:register"), registration_form())
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == 240 * MINUTE + SIGNED_OUT_NOTICE_SECONDS
+    assert time.time() - _last_activity(client) < MINUTE
 
 
 def test_activity_is_written_at_most_once_a_minute(client, city_reviewer):
