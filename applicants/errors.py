@@ -93,3 +93,30 @@ EVIDENCE_BAD_TYPE = _("只接受 PDF、JPEG 或 PNG 文件（按文件内容识�
 EVIDENCE_TOO_LARGE = _("文件过大：每个文件不能超过 %(max)s MB。")
 EVIDENCE_EMPTY = _("文件是空的。")
 EVIDENCE_UNKNOWN_KIND = _("本事项不需要这类材料。")
+# Evidence files as parsed (applicants/evidence_checks.py): what a viewer would run is refused.
+EVIDENCE_PDF_MALFORMED = _(
+    "PDF 文件已损坏或格式不正确，无法打开。请用原软件重新导出（或重新扫描）后上传。"
+)
+EVIDENCE_PDF_NO_PAGES = _("PDF 文件中没有任何页面，请检查后重新上传。")
+EVIDENCE_PDF_ENCRYPTED = _(
+    "PDF 文件已加密或设置了密码，审核人员无法查看。请取消密码保护后重新上传。"
+)
+EVIDENCE_PDF_TOO_COMPLEX = _(
+    "PDF 文件过于复杂（超过 %(pages)s 页或内部结构过多），请拆分或精简后再上传。"
+)
+EVIDENCE_PDF_JAVASCRIPT = _(
+    "PDF 文件含有脚本（JavaScript）或打开时自动执行的动作，出于安全原因不予接受。"
+    "请用“打印为 PDF”或重新扫描生成不含脚本的文件后上传。"
+)
+EVIDENCE_PDF_LAUNCH = _(
+    "PDF 文件含有启动外部程序或打开其他文件的动作，出于安全原因不予接受。"
+    "请用“打印为 PDF”重新生成后上传。"
+)
+EVIDENCE_PDF_EMBEDDED = _(
+    "PDF 文件内嵌了其他文件（附件），出于安全原因不予接受。"
+    "请将附件的内容另行转换为 PDF 或图片上传。"
+)
+EVIDENCE_IMAGE_BROKEN = _("图片无法识别：文件已损坏或不完整。请重新拍摄、扫描或导出后上传。")
+EVIDENCE_IMAGE_TOO_BIG = _(
+    "图片尺寸过大（超过 %(megapixels)s 百万像素），请缩小尺寸或降低分辨率后上传。"
+)

@@ -3,8 +3,10 @@
 import hashlib
 import os
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -18,14 +20,26 @@ from applicants.errors import (
     EVIDENCE_UNKNOWN_KIND,
     ServiceError,
 )
+from applicants.evidence_checks import check_pdf, clean_image
 from applicants.files import FileKind, sniff_evidence_kind
 from applicants.models import EvidenceFile, User
 from applicants.services.editing import application_lock_for_edit
 from applicants.text import clean_text
 
 
-def evidence_check(*, upload: UploadedFile, field: str | None = None) -> FileKind:
-    """The file's kind if a PDF, JPEG or PNG within EVIDENCE_MAX_BYTES, else ServiceError."""
+@dataclass(frozen=True)
+class CheckedEvidence:
+    kind: FileKind
+    # An image as re-encoded without its metadata; None for a PDF, which is stored as uploaded.
+    content: bytes | None
+
+
+def evidence_check(*, upload: UploadedFile, field: str | None = None) -> CheckedEvidence:
+    """A PDF, JPEG or PNG within EVIDENCE_MAX_BYTES that opens and is not active, else ServiceError.
+
+    PDFs are parsed (encrypted, JavaScript, launch actions, embedded files refused); images are
+    decoded and re-encoded without EXIF, XMP, ICC or text chunks.
+    """
     limit = settings.EVIDENCE_MAX_BYTES
     size = upload.size or 0
     if size == 0:
@@ -35,10 +49,13 @@ def evidence_check(*, upload: UploadedFile, field: str | None = None) -> FileKin
     kind = sniff_evidence_kind(upload)  # type: ignore[arg-type]
     if kind is None:
         raise ServiceError(EVIDENCE_BAD_TYPE, field=field)
-    return kind
+    if kind.content_type == "application/pdf":
+        check_pdf(upload, field=field)  # type: ignore[arg-type]
+        return CheckedEvidence(kind=kind, content=None)
+    return CheckedEvidence(kind=kind, content=clean_image(upload, kind, field=field))  # type: ignore[arg-type]
 
 
-def _sha256(upload: UploadedFile) -> str:
+def _sha256(upload: "UploadedFile | ContentFile[bytes]") -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -57,7 +74,10 @@ def evidence_add(
     rule = policy.item_rule(application.item)
     if rule is None or kind not in {spec.code for spec in rule.evidence}:
         raise ServiceError(EVIDENCE_UNKNOWN_KIND, field=field)
-    file_kind = evidence_check(upload=upload, field=field)
+    checked = evidence_check(upload=upload, field=field)
+    file_kind = checked.kind
+    # What is stored, hashed and audited is what reviewers will open: the cleaned image, if any.
+    stored = upload if checked.content is None else ContentFile(checked.content)
     # The case row is locked, so the next version number cannot be taken by a concurrent upload.
     latest = application.evidence_files.filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
     evidence = EvidenceFile(
@@ -68,12 +88,12 @@ def evidence_add(
         original_name=clean_text(os.path.basename(upload.name or ""))[:255]
         or f"{kind}{file_kind.extension}",
         content_type=file_kind.content_type,
-        size=upload.size or 0,
-        sha256=_sha256(upload),
+        size=stored.size or 0,
+        sha256=_sha256(stored),
         uploaded_by=actor,
     )
     # Stored under a random name: the original name is data, never a path.
-    evidence.file.save(f"{uuid.uuid4().hex}{file_kind.extension}", upload, save=False)
+    evidence.file.save(f"{uuid.uuid4().hex}{file_kind.extension}", stored, save=False)
     try:
         evidence.save()
         audit_append(
