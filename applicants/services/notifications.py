@@ -1,8 +1,12 @@
-"""Tell the enterprise and the next reviewer about each step, in the portal and by email."""
+"""Tell the enterprise and the next reviewer about each step, in the portal and by email.
 
-import logging
+The portal notifications are written here, in the after-commit step of the change; the mail
+leaves the request: one Celery task per recipient, enqueued once the notifications commit.
+"""
 
-from django.core.mail import send_mass_mail
+from functools import partial
+
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,8 +14,7 @@ from django.utils.translation import gettext as _
 from applicants.models import Application, Notification, Status, User
 from applicants.notices import CASE_STATUS, PAYOUT_PLAN, notice_params_for_case, notice_text
 from applicants.roles import COUNTY_ROLES, Role
-
-logger = logging.getLogger(__name__)
+from applicants.tasks import send_notification_mail
 
 # Who acts next once a case reaches a state.
 _NEXT_ROLE: dict[str, Role] = {
@@ -47,7 +50,7 @@ _PUBLIC_TEXT_ACTIONS = frozenset({"object"})
 def notify_case_transition(
     *, application_id: int, action: str, status: str, reason: str = ""
 ) -> None:
-    """Write a portal notification and send an email to everyone concerned (after commit).
+    """Write a portal notification for everyone concerned and queue a mail to each (after commit).
 
     `status` is the state this transition reached. The case is read after commit, when several
     steps taken in one transaction have all happened: its status then is the last step's, and
@@ -70,33 +73,40 @@ def notify_case_transition(
             )
         subject = _("【信阳数据产业奖补平台】申报状态更新")
     recipients = _recipients(application, status)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=u,
-                application=application,
-                message=message,
-                code=CASE_STATUS,
-                params=params,
-            )
-            for u in recipients
-        ]
-    )
     emails = sorted({u.email for u in recipients if u.email})
-    if emails:
-        try:
-            # One message per recipient: nobody learns the other recipients' addresses.
-            send_mass_mail([(subject, mail_body, None, [email]) for email in emails])
-        except OSError:
-            # The portal notification is written; a mail server outage must not undo the step.
-            logger.exception("notification email for case %s not sent", application_id)
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=u,
+                    application=application,
+                    message=message,
+                    code=CASE_STATUS,
+                    params=params,
+                )
+                for u in recipients
+            ]
+        )
+        _mail_on_commit([(email, subject, mail_body) for email in emails])
+
+
+def _mail_on_commit(mails: list[tuple[str, str, str]]) -> None:
+    """Queue one mail task per (address, subject, body) once the notifications are committed.
+
+    Robust: a broker that refuses the message is logged and must neither turn the committed step
+    into an error page nor keep the other recipients' mail from being queued.
+    """
+    for recipient, subject, body in mails:
+        transaction.on_commit(
+            partial(send_notification_mail.delay, recipient, subject, body), robust=True
+        )
 
 
 PLAN_NOTICE_CASES = 10
 
 
 def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
-    """One notification per enterprise member for a payout plan run, and one mail each.
+    """One notification per enterprise member for a payout plan run, and one queued mail each.
 
     `changes` maps an enterprise id to its cases whose pay year changed:
     [{"id", "ref", "project", "year"}] (year None: queued). Returns the notifications written.
@@ -129,11 +139,8 @@ def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
                 )
             )
             if user.email:
-                mails.append((subject, message, None, [user.email]))
-    Notification.objects.bulk_create(notifications, batch_size=2000)
-    if mails:
-        try:
-            send_mass_mail(mails)
-        except OSError:
-            logger.exception("payout plan emails not sent")
+                mails.append((user.email, subject, message))
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications, batch_size=2000)
+        _mail_on_commit(mails)
     return len(notifications)
