@@ -277,3 +277,14 @@ def test_a_bulk_action_over_300_cases_answers_with_the_mail_queued_not_sent(
     assert len(tasks) == 300 * len(addresses) == 900
     assert len(tasks) == Notification.objects.exclude(recipient__email="").count()
     assert Counter(args[0] for args in tasks) == dict.fromkeys(addresses, 300)
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_the_mail_task(celery_worker_process):
+    """The worker loads the task through autodiscovery (`applicants.tasks`) and sends the mail
+    (its console backend prints it)."""
+    from celery.result import EagerResult
+
+    result = send_notification_mail.delay("a@example.com", "主题", "正文")
+    assert not isinstance(result, EagerResult)
+    assert result.get(timeout=30) == 1
