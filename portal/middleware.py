@@ -69,6 +69,23 @@ def session_idle_minutes(user: Any) -> int:
     return settings.OFFICIAL_SESSION_IDLE_MINUTES
 
 
+def session_start(*, sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At sign-in (`user_logged_in`): the role's cookie lifetime, and the idle clock starts.
+
+    Officials' cookies end when the browser closes; an enterprise's persists for its idle limit
+    (and the notice time after it), renewed with each activity write.
+    """
+    if request is None:  # auth.login() always passes one; a signal sent by hand may not
+        return
+    if getattr(user, "is_enterprise_user", False):
+        request.session.set_expiry(
+            settings.ENTERPRISE_SESSION_IDLE_MINUTES * 60 + SIGNED_OUT_NOTICE_SECONDS
+        )
+    else:
+        request.session.set_expiry(0)
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
 def _is_polling(request: HttpRequest) -> bool:
     # htmx GETs are the pages' own polling and live previews: a tab left open must still time
     # out. An htmx POST (the application form's live quote) is a person typing.
@@ -78,10 +95,9 @@ def _is_polling(request: HttpRequest) -> bool:
 class SessionIdleMiddleware:
     """End a signed-in session idle for longer than its role's limit; never cache signed-in pages.
 
-    The last activity lives in the session and is rewritten at most once a minute. Officials'
-    cookies end with the browser (set when the session is first seen signed in, i.e. at login);
-    an enterprise's persists for its idle limit. Runs after AuthenticationMiddleware and
-    MessageMiddleware: an expired session is signed out with a message before any view runs.
+    The last activity lives in the session (set at sign-in by `session_start`) and is rewritten
+    at most once a minute. Runs after AuthenticationMiddleware and MessageMiddleware: an expired
+    session is signed out with a message before any view runs.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -96,28 +112,19 @@ class SessionIdleMiddleware:
             if isinstance(last, int) and now - last > minutes * 60:
                 logout(request)
                 return self._no_store(self._signed_out(request, minutes=minutes))
-            self._record_activity(request, now=now, minutes=minutes)
+            self._record_activity(request, now=now)
         response = self.get_response(request)
-        if request.user.is_authenticated:
-            # Signed in by this very request (the login form, registration): the role's cookie
-            # policy starts now.
-            if LAST_ACTIVITY_KEY not in request.session:
-                self._record_activity(
-                    request, now=int(time.time()), minutes=session_idle_minutes(request.user)
-                )
+        # Signed in before (or by) this request, as the logout and login responses are.
+        if signed_in or request.user.is_authenticated:
             return self._no_store(response)
-        return self._no_store(response) if signed_in else response
+        return response
 
     @staticmethod
-    def _record_activity(request: HttpRequest, *, now: int, minutes: int) -> None:
+    def _record_activity(request: HttpRequest, *, now: int) -> None:
         last = request.session.get(LAST_ACTIVITY_KEY)
         if not isinstance(last, int):
-            request.session.set_expiry(
-                SIGNED_OUT_NOTICE_SECONDS + minutes * 60
-                if getattr(request.user, "is_enterprise_user", False)
-                else 0
-            )
-            request.session[LAST_ACTIVITY_KEY] = now
+            # Signed in before these limits existed: its policy starts now, not a sign-out.
+            session_start(sender=None, request=request, user=request.user)
         elif not _is_polling(request) and now - last >= ACTIVITY_WRITE_INTERVAL_SECONDS:
             request.session[LAST_ACTIVITY_KEY] = now
 

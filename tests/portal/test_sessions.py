@@ -172,7 +172,11 @@ def test_the_api_answers_401_json_when_the_session_expired(client, county_review
 
 
 def test_a_session_from_before_the_limits_is_stamped_not_signed_out(client, city_reviewer):
-    client.force_login(city_reviewer)  # no last activity recorded yet
+    client.force_login(city_reviewer)
+    session = client.session
+    del session[LAST_ACTIVITY_KEY]  # as a session signed in before the limits were deployed
+    session.set_expiry(None)
+    session.save()
     assert client.get(reverse("awards:queue")).status_code == 200
     assert time.time() - _last_activity(client) < MINUTE
     assert client.session.get_expire_at_browser_close()
