@@ -4,6 +4,7 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,11 +35,10 @@ class CheckedEvidence:
     content: bytes | None
 
 
-def evidence_check(*, upload: UploadedFile, field: str | None = None) -> CheckedEvidence:
-    """A PDF, JPEG or PNG within EVIDENCE_MAX_BYTES that opens and is not active, else ServiceError.
+def evidence_check(*, upload: UploadedFile, field: str | None = None) -> FileKind:
+    """The file's kind if a PDF, JPEG or PNG within EVIDENCE_MAX_BYTES, else ServiceError.
 
-    PDFs are parsed (encrypted, JavaScript, launch actions, embedded files refused); images are
-    decoded and re-encoded without EXIF, XMP, ICC or text chunks.
+    Cheap (size and magic bytes), so the form runs it on every post; evidence_open parses.
     """
     limit = settings.EVIDENCE_MAX_BYTES
     size = upload.size or 0
@@ -49,10 +49,20 @@ def evidence_check(*, upload: UploadedFile, field: str | None = None) -> Checked
     kind = sniff_evidence_kind(upload)  # type: ignore[arg-type]
     if kind is None:
         raise ServiceError(EVIDENCE_BAD_TYPE, field=field)
+    return kind
+
+
+def evidence_open(*, upload: UploadedFile, field: str | None = None) -> CheckedEvidence:
+    """evidence_check, then the file opened: a PDF parsed and refused if encrypted or active
+    (JavaScript, launch actions, embedded files); an image decoded and re-encoded without EXIF,
+    XMP, ICC or text chunks.
+    """
+    kind = evidence_check(upload=upload, field=field)
+    stream: IO[bytes] = upload  # type: ignore[assignment]
     if kind.content_type == "application/pdf":
-        check_pdf(upload, field=field)  # type: ignore[arg-type]
+        check_pdf(stream, field=field)
         return CheckedEvidence(kind=kind, content=None)
-    return CheckedEvidence(kind=kind, content=clean_image(upload, kind, field=field))  # type: ignore[arg-type]
+    return CheckedEvidence(kind=kind, content=clean_image(stream, kind, field=field))
 
 
 def _sha256(upload: "UploadedFile | ContentFile[bytes]") -> str:
@@ -74,7 +84,9 @@ def evidence_add(
     rule = policy.item_rule(application.item)
     if rule is None or kind not in {spec.code for spec in rule.evidence}:
         raise ServiceError(EVIDENCE_UNKNOWN_KIND, field=field)
-    checked = evidence_check(upload=upload, field=field)
+    # Parsed here only (seconds for a 20 MB photo), not in the form as well: the view shows the
+    # refusal on the file's field, and the transaction drops the draft it was part of.
+    checked = evidence_open(upload=upload, field=field)
     file_kind = checked.kind
     # What is stored, hashed and audited is what reviewers will open: the cleaned image, if any.
     stored = upload if checked.content is None else ContentFile(checked.content)

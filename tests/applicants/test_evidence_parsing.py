@@ -34,7 +34,7 @@ from applicants.errors import (
 )
 from applicants.evidence_checks import check_pdf, clean_image
 from applicants.files import EVIDENCE_KINDS
-from applicants.models import CaseEvent, EvidenceFile
+from applicants.models import Application, CaseEvent, EvidenceFile
 from applicants.services.applications import ApplicationInput, application_create
 from applicants.services.evidence import evidence_add
 from tests.factories import TINY_PDF, tiny_png, upload
@@ -437,6 +437,26 @@ def test_the_form_re_renders_with_the_message_and_keeps_the_typed_values(
     page = response.content.decode()
     assert 'value="保留我"' in page
     assert str(message).split("，")[0] in page
+    assert not EvidenceFile.objects.exists()
+    assert not Application.objects.exists()  # the draft went with the refused file
+
+
+@pytest.mark.django_db
+def test_editing_a_draft_with_an_active_pdf_changes_nothing(client, enterprise_user):
+    case = _draft(enterprise_user)
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("applicants:edit", args=[case.pk]),
+        {
+            "action": "save",
+            "project_name": "改过的名称",
+            FIELD: upload("通知.pdf", _with_javascript()),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[FIELD] == [str(EVIDENCE_PDF_JAVASCRIPT)]
+    case.refresh_from_db()
+    assert case.project_name == "项目"
     assert not EvidenceFile.objects.exists()
 
 
