@@ -88,10 +88,14 @@ def county_username(jurisdiction: str) -> str:
     return COUNTY_USERNAMES.get(jurisdiction, f"county_{jurisdiction}")
 
 
-# A minimal valid PDF: demo evidence that passes the same content check as real uploads.
+# A minimal valid PDF (one blank A4 page, a correct xref): demo evidence that passes the same
+# checks as real uploads, which now open every PDF with pypdf.
 _DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+    b"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+    b"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>>>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n"
+    b"0000000105 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n184\n%%EOF\n"
 )
 
 # (enterprise user, item, project, event date, facts, how far the case goes). Together they put a
