@@ -1,0 +1,444 @@
+"""The access matrix: every route of the URL configuration × every role and anonymous.
+
+The routes are collected from `get_resolver()`, so a route added without an entry in ROUTES (or
+an entry left behind by a removed route) fails `test_every_route_has_an_entry`. Each cell
+(route, actor) is its own test: the actor says whose object the URL names — the case belongs
+to the enterprise of `enterprise_own` in the county of `county_own`; `enterprise_other` is
+another enterprise, `county_other` another county's reviewer, `county_finance` the finance of
+that other county (罗山县, its matching programme enabled), the city's batches, runs and exports
+are `finance`'s.
+
+Answers: a page refuses anonymous visitors with a redirect to the login form (LOGIN), the API
+with 403 (session authentication only, so no 401); a role the route is not for gets 403; an
+object outside one's scope gets 404 (the portal never reveals that another's case exists), or
+403 where the view says so (payment batches and bank returns: "not yours" and "not there"
+answer alike). OK means "got through access control": 200, a redirect other than to the login
+form, or the route's own refusal of an empty form (400/409).
+
+Django's admin (admin/) is left out: it has its own permission tests (tests/awards/test_admin.py).
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from applicants.models import Application, EvidenceFile, Notification, Status, User
+from applicants.roles import Role
+from awards.documents.models import Document
+from awards.documents.rendering import RenderedPdf
+from awards.documents.services import document_render_approval
+from awards.models import PayoutPlanState
+from awards.payments import services as payments
+from awards.payments.models import BankReturnImport, PaymentBatch
+from awards.payouts.models import PayoutRun
+from awards.payouts.services import payout_run_create
+from awards.reports import services as reports
+from awards.reports.models import PayoutExport
+from tests.awards.helpers import case_in, finance_user
+from tests.factories import TINY_PDF, make_user
+
+LOGIN = "login"  # a redirect to the login form
+OK = "ok"  # through access control (see the module docstring)
+OK_STATUSES = frozenset({200, 204, 302, 400, 409})
+
+ACTORS = (
+    "anonymous",
+    "enterprise_own",
+    "enterprise_other",
+    "county_own",
+    "county_other",
+    "county_finance",
+    "city",
+    "finance",
+    "admin",
+)
+OFFICIALS = ("county_own", "county_other", "county_finance", "city", "finance", "admin")
+SIGNED_IN = ACTORS[1:]
+
+OWN_COUNTY = "411502"  # 浉河区, where the case's enterprise is
+OTHER_COUNTY = "411521"  # 罗山县, whose matching programme the module enables
+PAY_YEAR = 2026
+
+
+# --- the objects a URL names, built lazily once per test ----------------------------------------
+
+
+@dataclass
+class World:
+    """What one cell needs, made on first use (the database is rolled back after each test)."""
+
+    # A city case of 浉河区 the county recommended: every city official and that county's
+    # reviewer sees it. Announced where the URL names its approval sheet (the enterprise reads
+    # it from then on).
+    case_status: str = Status.REVIEWED
+    _users: dict[str, User] = field(default_factory=dict)
+
+    @cached_property
+    def case(self) -> Application:
+        return case_in(self.case_status)
+
+    def user(self, actor: str) -> User:
+        if actor not in self._users:
+            self._users[actor] = self._make(actor)
+        return self._users[actor]
+
+    def _make(self, actor: str) -> User:
+        if actor == "enterprise_own":
+            return make_user(Role.ENTERPRISE, enterprise=self.case.enterprise)
+        if actor == "finance":
+            return finance_user()  # the one the helpers use, so the batches are this user's
+        roles = {
+            "enterprise_other": (Role.ENTERPRISE, {}),
+            "county_own": (Role.COUNTY_REVIEWER, {"jurisdiction": OWN_COUNTY}),
+            "county_other": (Role.COUNTY_REVIEWER, {"jurisdiction": OTHER_COUNTY}),
+            "county_finance": (Role.COUNTY_FINANCE, {"jurisdiction": OTHER_COUNTY}),
+            "city": (Role.CITY_REVIEWER, {}),
+            "admin": (Role.ADMIN, {}),
+        }
+        role, fields = roles[actor]
+        return make_user(role, **fields)
+
+    @cached_property
+    def evidence(self) -> EvidenceFile:
+        """A PDF evidence file of the case, stored as an upload stores it."""
+        evidence = EvidenceFile(
+            application=self.case,
+            kind="certificate",
+            original_name="证书.pdf",
+            content_type="application/pdf",
+            size=len(TINY_PDF),
+            sha256=hashlib.sha256(TINY_PDF).hexdigest(),
+            uploaded_by=self.case.created_by,
+        )
+        evidence.file.save("matrix.pdf", ContentFile(TINY_PDF), save=False)
+        evidence.save()
+        return evidence
+
+    @cached_property
+    def document(self) -> Document:
+        """The case's approval sheet (审批表), stored by the documents service; its PDF is a
+        blank page (rendering and signing take a second each and decide no access)."""
+        blank = RenderedPdf(content=TINY_PDF, pages=1)
+        with (
+            mock.patch("awards.documents.services.render_pdf", return_value=blank),
+            mock.patch("awards.documents.services.sign_pdf", side_effect=lambda pdf, **_: pdf),
+        ):
+            return document_render_approval(application_id=self.case.pk)
+
+    @cached_property
+    def announced(self) -> Application:
+        """A case in its 公示 period (the public objection form is open)."""
+        return case_in(Status.ANNOUNCED)
+
+    @cached_property
+    def batch(self) -> PaymentBatch:
+        """An exported city payment batch of one scheduled award, created by city finance."""
+        case_in(Status.SCHEDULED, pay_year=PAY_YEAR)
+        PayoutPlanState.objects.update(stale=False)
+        actor = self.user("finance")
+        batch = payments.batch_create(actor=actor, programme="city", year=PAY_YEAR)
+        payments.batch_export(actor=actor, batch_id=batch.pk, file_format="csv")
+        batch.refresh_from_db()
+        return batch
+
+    @cached_property
+    def bank_return(self) -> BankReturnImport:
+        """A bank return of the batch, uploaded and waiting to be confirmed."""
+        item = self.batch.items.select_related("award__application").get()
+        case = item.award.application
+        content = (
+            "申报编号,金额,支付凭证号,支付日期,状态,失败原因\n"
+            f"{case.reference},{item.amount:.2f},ZF-001,"
+            f"{timezone.localdate().isoformat()},成功,\n"
+        ).encode("utf-8-sig")
+        return payments.bank_return_upload(
+            actor=self.user("finance"),
+            batch_id=self.batch.pk,
+            file_name="回单.csv",
+            content=content,
+        )
+
+    @cached_property
+    def run(self) -> PayoutRun:
+        return payout_run_create(programme="city", trigger="manual", actor=self.user("finance"))
+
+    @cached_property
+    def export(self) -> PayoutExport:
+        """A finished report export requested by city finance."""
+        job = PayoutExport.objects.create(requested_by=self.user("finance"), format="csv")
+        reports.payout_export_run(export_id=job.pk)
+        job.refresh_from_db()
+        return job
+
+    @cached_property
+    def notification(self) -> Notification:
+        """A notification to the case's enterprise member about its case."""
+        return Notification.objects.create(
+            recipient=self.user("enterprise_own"), application=self.case, message="已受理"
+        )
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    expected: dict[str, str | int]
+    args: Callable[[World], list[object]] = lambda world: []
+    data: dict[str, str] = field(default_factory=dict)
+    case_status: str = Status.REVIEWED
+
+
+def everyone(answer: str | int) -> dict[str, str | int]:
+    return dict.fromkeys(ACTORS, answer)
+
+
+def signed_in(answer: str | int = OK, *, anonymous: str | int = LOGIN) -> dict[str, str | int]:
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, answer)}
+
+
+def enterprise_only(other: str | int = OK) -> dict[str, str | int]:
+    """An enterprise page: officials 403; `other` for another enterprise's object."""
+    return {
+        "anonymous": LOGIN,
+        "enterprise_own": OK,
+        "enterprise_other": other,
+        **dict.fromkeys(OFFICIALS, 403),
+    }
+
+
+def officials(
+    answer: str | int = OK, *, anonymous: str | int = LOGIN, **answers: str | int
+) -> dict[str, str | int]:
+    """An officials' page: enterprises 403; `answers` overrides per official."""
+    return {
+        "anonymous": anonymous,
+        "enterprise_own": 403,
+        "enterprise_other": 403,
+        **dict.fromkeys(OFFICIALS, answer),
+        **answers,
+    }
+
+
+# The case is the city's, filed in 浉河区: outside the scope of the other county's reviewer and
+# of that county's finance (it sees its matching cases only).
+CASE_SCOPE: dict[str, str | int] = {"county_other": 404, "county_finance": 404}
+CASE_VIEWERS: dict[str, str | int] = {
+    "anonymous": LOGIN,
+    "enterprise_own": OK,
+    "enterprise_other": 404,
+    "county_own": OK,
+    **CASE_SCOPE,
+    "city": OK,
+    "finance": OK,
+    "admin": OK,
+}
+API_CASE_VIEWERS: dict[str, str | int] = {**CASE_VIEWERS, "anonymous": 403}
+# City finance manages the city's batches; nobody else (admin and the city read no batch).
+CITY_FINANCE_ONLY = officials(403, finance=OK)
+
+
+def case(world: World) -> list[object]:
+    return [world.case.pk]
+
+
+ROUTES: dict[str, Route] = {
+    # --- site, sign-in, passwords (public unless said) ---
+    "home": Route("GET", signed_in()),
+    "healthz": Route("GET", everyone(200)),
+    "login": Route("GET", everyone(200)),
+    # Signing out (POST only) ends on the login form, for anyone.
+    "logout": Route("POST", everyone(LOGIN)),
+    "password_change": Route("GET", signed_in(200)),
+    "password_change_done": Route("GET", signed_in(200)),
+    "password_reset": Route("GET", everyone(200)),
+    "password_reset_done": Route("GET", everyone(200)),
+    # A made-up link: the page says it is invalid (200), for anyone.
+    "password_reset_confirm": Route("GET", everyone(200), lambda w: ["MQ", "set-password"]),
+    "password_reset_complete": Route("GET", everyone(200)),
+    "set_language": Route("POST", everyone(302), data={"language": "zh-hans"}),
+    "calculator": Route("GET", everyone(200)),
+    "favicon": Route("GET", everyone(302)),  # to the icon among the static files
+    # --- the enterprise's pages ---
+    "applicants:home": Route("GET", signed_in(200)),
+    # Signed in, registering again is pointless: back to the home page.
+    "applicants:register": Route("GET", signed_in(302, anonymous=200)),
+    "applicants:members": Route("GET", enterprise_only()),
+    "applicants:new": Route("GET", enterprise_only(), lambda w: ["contest_provincial"]),
+    "applicants:quote": Route("POST", enterprise_only(), lambda w: ["contest_provincial"]),
+    "applicants:detail": Route("GET", CASE_VIEWERS, case),
+    "applicants:edit": Route("GET", enterprise_only(404), case),
+    "applicants:submit": Route("GET", enterprise_only(404), case),
+    "applicants:withdraw": Route("GET", enterprise_only(404), case),
+    "applicants:evidence": Route("GET", CASE_VIEWERS, lambda w: [w.evidence.pk]),
+    # --- the officials' queue and case page ---
+    "awards:queue": Route("GET", officials()),
+    "awards:queue_bulk": Route("POST", officials()),
+    "awards:case_detail": Route("GET", officials(**CASE_SCOPE), case),
+    "awards:case_decide": Route("POST", officials(**CASE_SCOPE), case),
+    "awards:award_override": Route("POST", officials(**CASE_SCOPE), case),
+    "awards:award_exempt": Route("POST", officials(**CASE_SCOPE), case),
+    # A valid answer (the service then says there is no new price): an empty form answers 500
+    # (reported; _case_page takes no reprice_form).
+    "awards:award_reprice": Route("POST", officials(**CASE_SCOPE), case, data={"accept": "1"}),
+    # --- the finance desk: city finance, county finance (its county's), admin (read-only) ---
+    "awards:finance": Route("GET", officials(403, county_finance=OK, finance=OK, admin=OK)),
+    "awards:finance_schedule": Route(
+        "POST", officials(403, county_finance=OK, finance=OK, admin=OK)
+    ),
+    # A run of the city's programme: shown on the desks that show the city's programme.
+    "awards:payout_run": Route("GET", officials(404, finance=OK, admin=OK), lambda w: [w.run.pk]),
+    "awards:payout_run_panel": Route(
+        "GET", officials(404, finance=OK, admin=OK), lambda w: [w.run.pk]
+    ),
+    "awards:batches": Route("GET", officials(403, county_finance=OK, finance=OK)),
+    "awards:batch_detail": Route("GET", CITY_FINANCE_ONLY, lambda w: [w.batch.pk]),
+    "awards:batch_export": Route("POST", CITY_FINANCE_ONLY, lambda w: [w.batch.pk]),
+    "awards:batch_cancel": Route("POST", CITY_FINANCE_ONLY, lambda w: [w.batch.pk]),
+    "awards:bank_return_upload": Route("POST", CITY_FINANCE_ONLY, lambda w: [w.batch.pk]),
+    "awards:bank_return_confirm": Route("POST", CITY_FINANCE_ONLY, lambda w: [w.bank_return.pk]),
+    "awards:bank_return_discard": Route("POST", CITY_FINANCE_ONLY, lambda w: [w.bank_return.pk]),
+    # --- reports: every official (over the cases each sees); an export is its requester's ---
+    "awards:reports": Route("GET", officials()),
+    "awards:report_export": Route("POST", officials()),
+    "awards:report_export_status": Route(
+        "GET", officials(404, finance=OK, admin=OK), lambda w: [w.export.pk]
+    ),
+    "awards:report_export_download": Route(
+        "GET", officials(404, finance=OK, admin=OK), lambda w: [w.export.pk]
+    ),
+    # Charts: the programmes of one's finance desk, every programme for the city; none for a
+    # county reviewer.
+    "awards:dashboards": Route("GET", officials(OK, county_own=403, county_other=403)),
+    # --- notifications: one's own ---
+    "awards:notifications": Route("GET", signed_in()),
+    "awards:notification_open": Route(
+        "GET", {**signed_in(404), "enterprise_own": OK}, lambda w: [w.notification.pk]
+    ),
+    # --- documents: verification public, downloads as for the case ---
+    "documents:verify": Route(
+        "GET", everyone(200), lambda w: [w.document.code], case_status=Status.ANNOUNCED
+    ),
+    "documents:download": Route(
+        "GET", CASE_VIEWERS, lambda w: [w.document.pk], case_status=Status.ANNOUNCED
+    ),
+    # A batch list of the city's programme: its finance desks and the city's reviewers.
+    "documents:render_batch": Route(
+        "POST",
+        {
+            **signed_in(404),
+            "city": OK,
+            "finance": OK,
+            "admin": OK,
+        },
+        lambda w: [PAY_YEAR],
+    ),
+    # --- the public announcement (公示) ---
+    "gongshi:list": Route("GET", everyone(200)),
+    "gongshi:objection": Route("GET", everyone(200), lambda w: [w.announced.pk]),
+    # --- the API ---
+    "api-quote": Route("POST", everyone(400)),  # public; an empty question is a 400
+    "api-simulate-payouts": Route("POST", everyone(400)),
+    "applicants-api-applications": Route("GET", signed_in(200, anonymous=403)),
+    "applicants-api-application": Route("GET", API_CASE_VIEWERS, case),
+    "applicants-api-evidence": Route("GET", API_CASE_VIEWERS, lambda w: [w.evidence.pk]),
+    "case-list": Route("GET", officials(200, anonymous=403)),
+    "case-detail": Route("GET", officials(200, anonymous=403, **CASE_SCOPE), case),
+    "case-transitions": Route("POST", officials(OK, anonymous=403, **CASE_SCOPE), case),
+    "api-schema": Route("GET", everyone(200)),
+    "api-docs": Route("GET", everyone(200)),
+}
+
+# Routes whose table entry is not written yet: the coverage test accepts them, nothing else.
+PENDING: frozenset[str] = frozenset()
+
+
+# --- the URL configuration -------------------------------------------------------------------
+
+
+def url_routes() -> dict[str, str]:
+    """Every named route outside admin/: "namespace:name" → its pattern."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if pattern.startswith("admin/"):
+                    continue  # Django's admin: its own permission tests
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}{entry.namespace}:"
+                walk(entry, pattern, inner)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"the route {pattern!r} has no name: name it and add it here"
+                found[namespace + entry.name] = pattern
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def test_every_route_has_an_entry() -> None:
+    routes = set(url_routes())
+    without_entry = routes - set(ROUTES) - PENDING
+    without_route = (set(ROUTES) | PENDING) - routes
+    assert not without_entry, (
+        f"routes without an entry in the access matrix: {sorted(without_entry)}"
+    )
+    assert not without_route, (
+        f"entries of the access matrix without a route: {sorted(without_route)}"
+    )
+    assert not set(ROUTES) & PENDING
+
+
+def test_every_entry_names_every_actor() -> None:
+    incomplete = {name for name, route in ROUTES.items() if set(route.expected) != set(ACTORS)}
+    assert not incomplete, incomplete
+
+
+# --- the cells ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _matrix_settings(settings, luoshan_programme):
+    """罗山县's matching programme on (county finance has a desk); a private cache, emptied,
+    so the API throttles count this module's requests only, never another run's."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+def _answer(response) -> str | int:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+CELLS = [(name, actor) for name in ROUTES for actor in ACTORS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "actor"), CELLS, ids=[f"{n}-{a}" for n, a in CELLS])
+def test_access(name: str, actor: str) -> None:
+    route = ROUTES[name]
+    world = World(case_status=route.case_status)
+    url = reverse(name, args=route.args(world))
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(world.user(actor))
+    response = client.get(url) if route.method == "GET" else client.post(url, route.data)
+    answer = _answer(response)
+    expected = route.expected[actor]
+    if expected == OK:
+        assert answer in OK_STATUSES, (name, actor, answer)
+    else:
+        assert answer == expected, (name, actor, answer)
