@@ -144,6 +144,7 @@ def _case_page(
     decision_form: forms.Form | None = None,
     override_form: forms.Form | None = None,
     exempt_form: forms.Form | None = None,
+    reprice_form: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = case_selectors.case_detail_for(user=_user(request), application_id=pk)
@@ -152,7 +153,11 @@ def _case_page(
     decision_initial = (
         {"quota_exempt": award.quota_exempt, "exempt_reason": award.exempt_reason} if award else {}
     )
-    bound = [f for f in (decision_form, override_form, exempt_form) if f is not None and f.errors]
+    bound = [
+        f
+        for f in (decision_form, override_form, exempt_form, reprice_form)
+        if f is not None and f.errors
+    ]
     return render(
         request,
         "awards/case_detail.html",
@@ -161,7 +166,7 @@ def _case_page(
             "detail": detail,
             "case": detail.application,
             "documents": documents_for_case(application=detail.application),
-            "reprice_form": RepriceForm(),
+            "reprice_form": reprice_form or RepriceForm(),
             "decision_form": decision_form
             or DecisionForm(actions=detail.actions, initial=decision_initial),
             "override_form": override_form

@@ -82,6 +82,16 @@ def test_the_city_decides_a_flagged_new_price_on_the_case_page(client):
     assert 'id="reprice-card"' not in client.get(page).content.decode()
 
 
+def test_a_new_price_decision_without_a_choice_re_renders_the_case_page_with_the_error(client):
+    case = case_in(Status.ANNOUNCED)
+    Award.objects.filter(application=case).update(reprice_to=Decimal("1.00"))
+    client.force_login(city_user())
+    response = client.post(reverse("awards:award_reprice", args=[case.pk]), {"accept": "maybe"})
+    assert response.status_code == 400
+    assert response.context["reprice_form"].errors["accept"]
+    assert Award.objects.get(application=case).reprice_to == Decimal("1.00")
+
+
 def test_only_the_city_may_decide_a_new_price(client):
     case = case_in(Status.ANNOUNCED)
     Award.objects.filter(application=case).update(reprice_to=Decimal("1.00"))
