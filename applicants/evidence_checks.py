@@ -2,11 +2,13 @@
 re-encoded without their metadata. Each refusal is a ServiceError with a message for the user."""
 
 import io
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
-from PIL import Image, ImageOps, JpegImagePlugin
+from PIL import Image, ImageFile, ImageOps, JpegImagePlugin
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -158,7 +160,7 @@ def clean_image(stream: IO[bytes], kind: FileKind, *, field: str | None = None) 
     formats = _PIL_FORMATS[kind.content_type]
     stream.seek(0)
     try:
-        with Image.open(stream, formats=list(formats)) as image:
+        with _complete_decoding(), Image.open(stream, formats=list(formats)) as image:
             width, height = image.size
             if width * height > (Image.MAX_IMAGE_PIXELS or 0) > 0:
                 raise ServiceError(_too_big(), field=field)
@@ -179,6 +181,26 @@ def clean_image(stream: IO[bytes], kind: FileKind, *, field: str | None = None) 
     finally:
         stream.seek(0)
     return out.getvalue()
+
+
+_decoding_flag = threading.Lock()
+
+
+@contextmanager
+def _complete_decoding() -> Iterator[None]:
+    """Pillow as strict as it is by default, for as long as one evidence image is decoded.
+
+    Importing WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process, and
+    then Pillow silently accepts truncated and corrupt data. The flag is a module global, so it is
+    switched under a lock and put back; sync workers have one thread, so the lock costs nothing.
+    """
+    with _decoding_flag:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _too_big() -> str:

@@ -353,6 +353,18 @@ def test_a_truncated_or_undecodable_image_is_refused():
     assert error.value.message == EVIDENCE_IMAGE_BROKEN
 
 
+def test_a_truncated_image_is_refused_even_after_weasyprint_relaxed_pillow(monkeypatch):
+    from PIL import ImageFile
+
+    # What `import weasyprint` does to the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = _jpeg_with_exif(_photo((200, 200)))
+    with pytest.raises(ServiceError) as error:
+        clean_image(io.BytesIO(whole[: len(whole) // 2]), JPEG)
+    assert error.value.message == EVIDENCE_IMAGE_BROKEN
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back for WeasyPrint
+
+
 # --- through the service and the page ------------------------------------------------------------
 
 
