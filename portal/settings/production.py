@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from applicants.audit_keys import parse_audit_keys
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -11,6 +13,8 @@ SECRET_KEY = env("SECRET_KEY")
 AUDIT_KEYS = env("AUDIT_KEYS")
 if DEVELOPMENT_AUDIT_KEY in AUDIT_KEYS:  # noqa: F405
     raise ImproperlyConfigured("AUDIT_KEYS holds the development key: generate the office's own")
+# Malformed keys stop the start, not the first decision of the day.
+parse_audit_keys(AUDIT_KEYS)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

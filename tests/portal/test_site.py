@@ -81,6 +81,8 @@ def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess:
         "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "jiangbu.xinyang.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        "AUDIT_KEYS": "office-2027:hmac-sm3:"
+        + "b2ZmaWNlLWtleS1vZi10aGUteGlueWFuZy1wb3J0YWwtMDEyMzQ1Njc4OQ==",
         **extra,
     }
     return subprocess.run(
@@ -143,3 +145,12 @@ def test_the_api_schema_and_its_docs_page_are_served_without_a_cdn(client, db):
     assert "cdn" not in docs.lower()
     script = client.get(reverse("api-docs") + "?script=")
     assert script.status_code == 200
+
+
+def test_production_refuses_the_development_audit_key_or_none_at_all(tmp_path):
+    from django.conf import settings
+
+    for audit_keys in (settings.DEVELOPMENT_AUDIT_KEY, "office:hmac-sm3:not-base64"):
+        result = _check_deploy(tmp_path, AUDIT_KEYS=audit_keys)
+        assert result.returncode != 0
+        assert "AUDIT_KEYS" in result.stdout + result.stderr
