@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import policy
 from applicants.history import action_label
-from applicants.models import Application, CaseEvent, Enterprise, User
+from applicants.login_throttle import login_unlock
+from applicants.models import Application, CaseEvent, Enterprise, LoginFailure, User
 
 
 @admin.register(User)
@@ -131,3 +132,26 @@ class CaseEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("操作"))
     def action_label(self, event: CaseEvent) -> str:
         return action_label(event.action)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins; an administrator lifts an account's lock here (audited)."""
+
+    list_display = ["username", "ip_address", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["username", "ip_address"]
+    actions = ["unlock_accounts"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("解除所选账户的登录锁定"))
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[LoginFailure]) -> None:
+        names = sorted(set(queryset.values_list("username", flat=True)))
+        for name in names:
+            login_unlock(username=name, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, _("已解除 %(n)s 个账户的登录锁定。") % {"n": len(names)})

@@ -152,6 +152,7 @@ def _other_action_labels() -> dict[str, str]:
         "bank_return_imported": pgettext("history action", "导入银行回单"),
         "payment_failed": pgettext("history action", "银行支付失败"),
         "payouts_exported": pgettext("history action", "导出兑付报表"),
+        "login_unlocked": pgettext("history action", "解除登录锁定"),
     }
 
 

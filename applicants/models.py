@@ -363,3 +363,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:40]
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: the account name tried and the address it came from (lockout)."""
+
+    username = models.CharField(_("用户名"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["username", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"

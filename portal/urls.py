@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
+from applicants.login_form import LockoutAuthenticationForm
 from portal import views
 from portal.api_docs import ApiDocsView
 
@@ -15,7 +16,11 @@ admin.site.index_title = _("系统管理")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("applicants.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

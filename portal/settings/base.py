@@ -153,6 +153,13 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "browsing-topics": [],
 }
 
+# Sign-in lockout (applicants/login_throttle.py): this many failed sign-ins of one account, or
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS from one address, within LOGIN_LOCKOUT_MINUTES lock it for that
+# long after the last failure; an administrator can lift it earlier.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+
 # Sessions end after this many minutes without activity (docs/security.md). Officials' cookies
 # also end when the browser closes; an enterprise's persists, bounded by its longer limit, because
 # an application is prepared over hours (figures, evidence scans) and shows one enterprise only.
