@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from applicants.audit import audit_append
@@ -31,21 +32,24 @@ def _normal(username: str) -> str:
     return (username or "").strip().lower()[:150]
 
 
+def _lock_of(failures: QuerySet[LoginFailure], limit: int, *, by_address: bool) -> Lock | None:
+    # One query: how many failures in the window, and when the last one was.
+    seen = failures.filter(created_at__gte=_window_start()).aggregate(
+        count=Count("id"), latest=Max("created_at")
+    )
+    if seen["count"] < limit:
+        return None
+    return Lock(seen["latest"] + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES), by_address)
+
+
 def login_lock(*, username: str, address: str | None) -> Lock | None:
     """The lock on this account or this address now, or None."""
-    since = _window_start()
-    account = LoginFailure.objects.filter(username=_normal(username), created_at__gte=since)
-    if account.count() >= settings.LOGIN_FAILURE_LIMIT:
-        latest = account.order_by("-created_at").values_list("created_at", flat=True).first()
-        assert latest is not None
-        return Lock(latest + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES), by_address=False)
-    if address:
-        source = LoginFailure.objects.filter(ip_address=address, created_at__gte=since)
-        if source.count() >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS:
-            latest = source.order_by("-created_at").values_list("created_at", flat=True).first()
-            assert latest is not None
-            return Lock(latest + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES), by_address=True)
-    return None
+    account = LoginFailure.objects.filter(username=_normal(username))
+    lock = _lock_of(account, settings.LOGIN_FAILURE_LIMIT, by_address=False)
+    if lock is None and address:
+        source = LoginFailure.objects.filter(ip_address=address)
+        lock = _lock_of(source, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS, by_address=True)
+    return lock
 
 
 def login_failure_record(*, username: str, address: str | None) -> None:

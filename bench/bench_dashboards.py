@@ -39,21 +39,11 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
 
-    throwaway = connection.vendor == "postgresql"
-    if throwaway:
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
-        )
-    else:
-        call_command("migrate", verbosity=0)
-    try:
+    from bench._database import bench_database
+
+    with bench_database():
         return _run(cases)
-    finally:
-        if throwaway:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _run(count: int) -> int:

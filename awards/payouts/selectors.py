@@ -155,19 +155,23 @@ def run_visible_to(*, user: User, pk: int) -> PayoutRun | None:
     )
 
 
+def run_events(
+    first_event_id: int | None,
+    last_event_id: int | None,
+    actions: tuple[str, ...] = RUN_CHANGE_ACTIONS,
+) -> QuerySet[CaseEvent]:
+    """The audit entries a run wrote for the awards it moved (its id range), in order."""
+    if first_event_id is None or last_event_id is None:
+        return CaseEvent.objects.none()
+    return CaseEvent.objects.filter(
+        pk__gte=first_event_id, pk__lte=last_event_id, actor__isnull=True, action__in=actions
+    ).order_by("pk")
+
+
 def run_changes(run: PayoutRun) -> QuerySet[CaseEvent]:
     """Each award the run moved: its audit entries (one per award, the run's id range)."""
-    if run.first_event_id is None or run.last_event_id is None:
-        return CaseEvent.objects.none()
-    return (
-        CaseEvent.objects.filter(
-            pk__gte=run.first_event_id,
-            pk__lte=run.last_event_id,
-            actor__isnull=True,
-            action__in=RUN_CHANGE_ACTIONS,
-        )
-        .select_related("application__enterprise")
-        .order_by("pk")
+    return run_events(run.first_event_id, run.last_event_id).select_related(
+        "application__enterprise"
     )
 
 

@@ -26,6 +26,7 @@ from awards.errors import (
 )
 from awards.payouts.models import ACTIVE_RUN_STATES, PayoutRun, RunStage, RunState, RunTrigger
 from awards.payouts.planning import PlanOutcome, plan_apply, plan_preview
+from awards.payouts.selectors import run_events
 from awards.services.payouts import finance_may_manage
 
 logger = logging.getLogger(__name__)
@@ -245,25 +246,16 @@ def plan_notify(*, first_event_id: int, last_event_id: int) -> int:
     The run's audit entries are the id range; nothing is sent for an award whose year did not
     change (it has no entry). Returns the notifications written.
     """
-    from applicants.models import Application, CaseEvent
+    from applicants.models import Application
     from applicants.services.notifications import notify_enterprises_of_plan
 
-    events = (
-        CaseEvent.objects.filter(
-            pk__gte=first_event_id,
-            pk__lte=last_event_id,
-            actor__isnull=True,
-            action__in=("schedule", "unschedule", "reschedule"),
-        )
-        .order_by("pk")
-        .values_list(
-            "action",
-            "data",
-            "application_id",
-            "application__enterprise_id",
-            "application__created_at",
-            "application__project_name",
-        )
+    events = run_events(first_event_id, last_event_id).values_list(
+        "action",
+        "data",
+        "application_id",
+        "application__enterprise_id",
+        "application__created_at",
+        "application__project_name",
     )
     by_enterprise: dict[int, dict[int, dict]] = {}
     for action, data, application_id, enterprise_id, created_at, project in events:
@@ -289,18 +281,11 @@ def payouts_plan_preview(programme: str = CITY_PROGRAMME) -> PlanOutcome:
 
 def plan_refresh_documents(*, first_event_id: int, last_event_id: int) -> int:
     """Refresh the 审批表 of each case a run changed the state of (scheduled or back to queued)."""
-    from applicants.models import CaseEvent
     from awards.documents.services import documents_refresh_case
 
-    ids = (
-        CaseEvent.objects.filter(
-            pk__gte=first_event_id,
-            pk__lte=last_event_id,
-            actor__isnull=True,
-            action__in=("schedule", "unschedule"),
-        )
-        .order_by("pk")
-        .values_list("application_id", flat=True)
+    # Only the entries that changed a case's state: a move within `scheduled` states nothing new.
+    ids = run_events(first_event_id, last_event_id, ("schedule", "unschedule")).values_list(
+        "application_id", flat=True
     )
     count = 0
     for application_id in ids.iterator(chunk_size=2000):
