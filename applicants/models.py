@@ -98,6 +98,8 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", _("市级已复审")
     APPROVED = "approved", _("已批准")
     ANNOUNCED = "announced", _("公示中")
+    # An objection to the announcement is being checked by the city: the 公示 clock stops.
+    HELD = "held", _("异议核实中")
     CONFIRMED = "confirmed", _("公示无异议")
     SCHEDULED = "scheduled", _("已安排兑付年度")
     PAID = "paid", _("已兑付")

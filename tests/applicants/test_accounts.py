@@ -17,7 +17,7 @@ from applicants.models import Enterprise, User
 from applicants.roles import Role
 from applicants.services.enterprises import enterprise_member_invite
 from tests.applicants.test_enterprises import _form
-from tests.factories import TEST_PASSWORD, credit_code_for, make_user
+from tests.factories import TEST_PASSWORD, credit_code_for, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +78,13 @@ def test_the_warning_is_shown_on_a_form_that_must_be_corrected_anyway(client):
 
 
 def test_the_user_menu_links_to_the_password_change(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("home")).content.decode()
     assert f'href="{CHANGE}" id="password-change-link"' in html
 
 
 def test_a_user_changes_their_password(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         CHANGE,
         {
@@ -103,7 +103,7 @@ def test_a_user_changes_their_password(client, county_reviewer):
 def test_a_wrong_current_password_or_the_same_one_is_refused_with_a_message(
     client, enterprise_user
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     wrong = client.post(
         CHANGE,
         {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -123,7 +123,7 @@ def test_a_wrong_current_password_or_the_same_one_is_refused_with_a_message(
 
 
 def test_the_change_page_is_in_english_too(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     client.cookies["django_language"] = "en"
     html = client.get(CHANGE).content.decode()
     assert "Change password" in html
@@ -210,7 +210,7 @@ def test_an_invited_colleague_must_change_the_initial_password(enterprise_user):
 
 
 def test_the_invite_through_the_page_sets_the_flag(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     client.post(
         reverse("applicants:members"),
         {
@@ -229,14 +229,14 @@ def test_the_invite_through_the_page_sets_the_flag(client, enterprise_user):
     [reverse("home"), reverse("applicants:home"), reverse("awards:notifications"), "/calculator/"],
 )
 def test_until_then_every_page_leads_to_the_password_change(client, enterprise_user, url):
-    client.force_login(_colleague(enterprise_user))
+    sign_in(client, _colleague(enterprise_user))
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == CHANGE
 
 
 def test_the_change_page_says_why_and_the_api_refuses(client, enterprise_user):
-    client.force_login(_colleague(enterprise_user))
+    sign_in(client, _colleague(enterprise_user))
     html = client.get(CHANGE).content.decode()
     assert 'id="must-change-password"' in html
     api = client.get("/api/v1/applications/")
@@ -245,7 +245,7 @@ def test_the_change_page_says_why_and_the_api_refuses(client, enterprise_user):
 
 
 def test_logging_out_and_switching_language_stay_possible(client, enterprise_user):
-    client.force_login(_colleague(enterprise_user))
+    sign_in(client, _colleague(enterprise_user))
     switched = client.post(reverse("set_language"), {"language": "en", "next": CHANGE})
     assert switched["Location"] == CHANGE
     logout = client.post(reverse("logout"))
@@ -254,7 +254,7 @@ def test_logging_out_and_switching_language_stay_possible(client, enterprise_use
 
 def test_changing_the_password_lifts_the_redirect(client, enterprise_user):
     colleague = _colleague(enterprise_user)
-    client.force_login(colleague)
+    sign_in(client, colleague)
     client.post(
         CHANGE,
         {

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from applicants.services.applications import application_submit
 from tests.applicants.conftest import complete_draft
-from tests.factories import TINY_PDF
+from tests.factories import TINY_PDF, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_the_list_shows_only_the_callers_applications(
 ):
     own = complete_draft(enterprise_user, project_name="我的项目")
     complete_draft(other_enterprise_user, project_name="别人的项目")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     body = client.get("/api/v1/applications/").json()
     assert [row["id"] for row in body["results"]] == [own.pk]
     assert body["results"][0]["item_title"] == "省级数据表彰或入选省级试点"
@@ -25,7 +25,7 @@ def test_the_list_shows_only_the_callers_applications(
 def test_the_detail_carries_facts_and_evidence_with_download_links(client, enterprise_user):
     case = complete_draft(enterprise_user, item="contest_national", prize_level="first")
     application_submit(actor=enterprise_user, application_id=case.pk)
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     body = client.get(f"/api/v1/applications/{case.pk}/").json()
     assert body["facts"] == {"prize_level": "first"}
     assert body["expected_amount"] == "300000.00"
@@ -44,7 +44,7 @@ def test_another_enterprise_gets_404_for_a_case_and_its_files(
 ):
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
-    client.force_login(other_enterprise_user)
+    sign_in(client, other_enterprise_user)
     assert client.get(f"/api/v1/applications/{case.pk}/").status_code == 404
     assert client.get(f"/api/v1/evidence/{evidence.pk}/").status_code == 404
     assert client.get("/api/v1/applications/").json()["results"] == []
@@ -63,10 +63,10 @@ def test_a_county_reviewer_sees_submitted_cases_of_its_jurisdiction(
 ):
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert client.get(f"/api/v1/applications/{case.pk}/").status_code == 404
     application_submit(actor=enterprise_user, application_id=case.pk)
     assert client.get(f"/api/v1/applications/{case.pk}/").status_code == 200
     assert client.get(f"/api/v1/evidence/{evidence.pk}/").status_code == 200
-    client.force_login(other_county_reviewer)
+    sign_in(client, other_county_reviewer)
     assert client.get(f"/api/v1/evidence/{evidence.pk}/").status_code == 404

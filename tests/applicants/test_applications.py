@@ -24,7 +24,13 @@ from applicants.services.applications import (
 )
 from applicants.services.cases import case_transition
 from tests.applicants.conftest import complete_draft
-from tests.factories import ApplicationFactory, tiny_png, upload, with_database_owner_rights
+from tests.factories import (
+    ApplicationFactory,
+    sign_in,
+    tiny_png,
+    upload,
+    with_database_owner_rights,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +41,7 @@ def test_there_is_a_form_for_each_of_the_13_items_with_its_facts_and_evidence(
     client, enterprise_user
 ):
     assert len(ALL_ITEMS) == 13
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     for item in ALL_ITEMS:
         rule = policy.item_rule(item)
         response = client.get(reverse("applicants:new", args=[item]))
@@ -54,7 +60,7 @@ def test_there_is_a_form_for_each_of_the_13_items_with_its_facts_and_evidence(
 
 
 def test_the_dashboard_offers_a_new_application_per_item_the_rules_admit(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("home")).content.decode()
     version = policy.version_in_force()
     applicant_type = enterprise_user.enterprise.applicant_type
@@ -64,12 +70,12 @@ def test_the_dashboard_offers_a_new_application_per_item_the_rules_admit(client,
 
 
 def test_an_unknown_item_is_404(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     assert client.get(reverse("applicants:new", args=["no_such_item"])).status_code == 404
 
 
 def test_officials_cannot_open_application_forms(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert client.get(reverse("applicants:new", args=["honor_provincial"])).status_code == 403
 
 
@@ -78,7 +84,7 @@ def _post_new(client, item, **data):
 
 
 def test_a_draft_may_be_incomplete_and_stores_facts_as_strings(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = _post_new(
         client,
         "first_balance_sheet",
@@ -101,7 +107,7 @@ def test_a_draft_may_be_incomplete_and_stores_facts_as_strings(client, enterpris
 
 
 def test_a_draft_is_saved_and_continued_later(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     _post_new(client, "contest_national", project_name="数据要素×大赛项目", prize_level="second")
     case = Application.objects.get()
     page = client.get(reverse("applicants:edit", args=[case.pk]))
@@ -129,7 +135,7 @@ def test_a_draft_is_saved_and_continued_later(client, enterprise_user):
 def test_bad_amounts_rerender_the_form_with_messages_and_keep_the_rest(
     client, enterprise_user, typed, message
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = _post_new(
         client,
         "first_balance_sheet",
@@ -156,7 +162,7 @@ def test_bad_amounts_rerender_the_form_with_messages_and_keep_the_rest(
 
 
 def test_a_future_event_date_is_refused_even_in_a_draft(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = _post_new(
         client, "honor_provincial", project_name="x", event_date=tomorrow.isoformat()
@@ -166,13 +172,13 @@ def test_a_future_event_date_is_refused_even_in_a_draft(client, enterprise_user)
 
 
 def test_an_enum_fact_only_takes_its_codes(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = _post_new(client, "contest_provincial", project_name="x", prize_level="一等奖")
     assert "prize_level" in response.context["form"].errors
 
 
 def test_submitting_an_incomplete_form_names_every_missing_part(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["first_registration"]),
         {"action": "submit", "project_name": "首登记"},
@@ -192,7 +198,7 @@ def test_submitting_an_incomplete_form_names_every_missing_part(client, enterpri
 
 
 def test_html_typed_into_fields_is_shown_as_text(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     script = "<script>alert('x')</script><b>粗体</b>"
     case = complete_draft(enterprise_user, project_name=script)
     case.description = script
@@ -218,7 +224,7 @@ def test_html_typed_into_fields_is_shown_as_text(client, enterprise_user):
 
 
 def test_the_live_quote_prices_the_typed_facts(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     url = reverse("applicants:quote", args=["first_balance_sheet"])
     response = client.post(
         url, {"event_date": "2025-03-01", "entry_amount": "600,000.00"}, HTTP_HX_REQUEST="true"
@@ -239,13 +245,13 @@ def test_the_live_quote_prices_the_typed_facts(client, enterprise_user):
 
 
 def test_the_live_quote_is_for_enterprise_users_only(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     url = reverse("applicants:quote", args=["honor_provincial"])
     assert client.post(url, {"event_date": "2025-03-01"}).status_code == 403
 
 
 def test_the_confirmation_page_warns_when_ineligible_and_why(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user, item="first_balance_sheet", entry_amount="500000.00")
     html = client.get(reverse("applicants:submit", args=[case.pk])).content.decode()
     assert 'id="ineligible-warning"' in html
@@ -254,7 +260,7 @@ def test_the_confirmation_page_warns_when_ineligible_and_why(client, enterprise_
 
 
 def test_the_confirmation_page_lists_what_is_missing(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = application_create(
         actor=enterprise_user,
         item="contest_national",
@@ -271,7 +277,7 @@ def test_the_confirmation_page_lists_what_is_missing(client, enterprise_user):
 
 
 def test_submitting_locks_the_case_records_quote_revision_and_timeline(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user, item="contest_national", prize_level="second")
     response = client.post(reverse("applicants:submit", args=[case.pk]), follow=True)
     case.refresh_from_db()
@@ -309,7 +315,7 @@ def test_submitting_locks_the_case_records_quote_revision_and_timeline(client, e
 
 
 def test_the_timeline_shows_beijing_time_role_and_reason(client, enterprise_user, county_reviewer):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user)
     application_submit(actor=enterprise_user, application_id=case.pk)
     case_transition(
@@ -328,7 +334,7 @@ def test_the_timeline_shows_beijing_time_role_and_reason(client, enterprise_user
 def test_a_returned_case_is_edited_and_resubmitted_keeping_every_version(
     client, enterprise_user, county_reviewer
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user, item="contest_provincial", prize_level="third")
     application_submit(actor=enterprise_user, application_id=case.pk)
     case_transition(
@@ -365,7 +371,7 @@ def test_a_returned_case_is_edited_and_resubmitted_keeping_every_version(
 
 
 def test_withdraw_before_review_starts(client, enterprise_user, county_reviewer):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user)
     application_submit(actor=enterprise_user, application_id=case.pk)
     assert (
@@ -388,7 +394,7 @@ def test_withdraw_before_review_starts(client, enterprise_user, county_reviewer)
 
 
 def test_a_first_time_item_is_refused_once_granted(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     enterprise = enterprise_user.enterprise
     draft = complete_draft(enterprise_user, item="first_balance_sheet", entry_amount="900000.00")
     ApplicationFactory(enterprise=enterprise, item="first_balance_sheet", status=Status.APPROVED)
@@ -482,7 +488,7 @@ def test_another_enterprise_cannot_open_or_change_a_case(
     client, enterprise_user, other_enterprise_user
 ):
     case = complete_draft(enterprise_user)
-    client.force_login(other_enterprise_user)
+    sign_in(client, other_enterprise_user)
     for name in ["detail", "edit", "submit", "withdraw"]:
         assert client.get(reverse(f"applicants:{name}", args=[case.pk])).status_code == 404, name
     assert client.post(reverse("applicants:submit", args=[case.pk])).status_code == 404
@@ -499,7 +505,7 @@ def test_another_enterprise_cannot_open_or_change_a_case(
 
 
 def test_the_form_is_english_on_request(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("applicants:new", args=["contest_national"])).content.decode()
     assert "Prize in a national contest" in html
@@ -517,7 +523,7 @@ def test_the_enterprise_name_is_escaped_on_its_dashboard(client, enterprise_user
     enterprise = enterprise_user.enterprise
     enterprise.name = "<script>alert(1)</script>数据公司"
     enterprise.save()
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     for url in [reverse("home"), reverse("applicants:members")]:
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
@@ -527,7 +533,7 @@ def test_the_enterprise_name_is_escaped_on_its_dashboard(client, enterprise_user
 def test_the_stored_explanation_follows_the_page_language(client, enterprise_user):
     from applicants.models import Application
 
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = ApplicationFactory(
         enterprise=enterprise_user.enterprise,
         status="submitted",

@@ -34,7 +34,7 @@ from awards.services.announcements import objection_file
 from awards.services.decisions import award_override, award_quota_exempt, case_decide
 from rules import load_rulebook
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, credit_code_for
+from tests.factories import ApplicationFactory, credit_code_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_a_payment_reference_of_zero_width_spaces_is_required_in_the_service(fin
 
 def test_a_payment_reference_of_zero_width_spaces_is_required_on_the_page(client, finance_user):
     case = _scheduled_case()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]),
         {"action": "pay", "payment_reference": ZWSP * 2},
@@ -177,7 +177,7 @@ def test_a_payment_reference_of_zero_width_spaces_is_required_on_the_page(client
 
 def test_a_payment_reference_of_zero_width_spaces_is_required_in_the_api(client, finance_user):
     case = _scheduled_case()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(
         f"/api/v1/cases/{case.pk}/transitions/",
         {"action": "pay", "payment_reference": ZWSP * 2},
@@ -202,7 +202,7 @@ def test_a_stored_payment_reference_has_no_invisible_characters(finance_user):
 
 
 def test_a_project_name_of_zero_width_characters_is_refused_by_the_form(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["honor_provincial"]),
         {"action": "save", "project_name": INVISIBLE_ONLY},
@@ -252,7 +252,7 @@ def test_a_bidi_override_in_a_project_name_and_description_is_not_stored(enterpr
 
 
 def test_a_bidi_override_through_the_form_is_not_stored(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     client.post(
         reverse("applicants:new", args=["honor_provincial"]),
         {"action": "save", "project_name": f"{RLO}台平据数"},
@@ -286,7 +286,7 @@ def test_a_reason_of_invisible_characters_is_no_reason(county_reviewer):
 
 def test_a_bidi_override_in_an_api_reason_is_not_stored(client, county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         f"/api/v1/cases/{case.pk}/transitions/",
         {"action": "county_return", "reason": f"补充{RLO}材料"},
@@ -397,7 +397,7 @@ def test_a_nul_is_refused_not_removed(client, county_reviewer):
     with pytest.raises(DrfValidationError):
         CleanApiCharField().run_validation("a\x00b")
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         f"/api/v1/cases/{case.pk}/transitions/",
         {"action": "county_return", "reason": "补充\u0000材料"},

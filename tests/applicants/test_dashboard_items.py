@@ -8,7 +8,7 @@ from django.urls import reverse
 from applicants.models import Status
 from applicants.roles import Role
 from applicants.selectors import enterprise_dashboard_panels
-from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
+from tests.factories import ApplicationFactory, EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _user(applicant_type):
 
 def test_a_data_enterprise_is_offered_the_items_it_may_apply_for(client):
     user = _user("data_enterprise")
-    client.force_login(user)
+    sign_in(client, user)
     html = client.get(HOME).content.decode()
     admitted = html[html.index('id="admitted-items"') : html.index('id="other-items"')]
     assert 'id="new-first_registration"' in admitted
@@ -36,7 +36,7 @@ def test_a_data_enterprise_is_offered_the_items_it_may_apply_for(client):
 
 def test_the_reason_is_in_the_page_language(client):
     user = _user("other_enterprise")
-    client.force_login(user)
+    sign_in(client, user)
     client.cookies["django_language"] = "en"
     html = client.get(HOME).content.decode()
     reason = re.search(r'id="reason-first_registration">([^<]*)<', html).group(1)
@@ -63,7 +63,7 @@ def test_a_first_time_item_already_granted_stays_marked(client):
         facts={},
         status=Status.PAID,
     )
-    client.force_login(user)
+    sign_in(client, user)
     html = client.get(HOME).content.decode()
     row = html[html.index('data-item="first_registration"') :]
     row = row[: row.index('data-item="', 10)]
@@ -73,7 +73,7 @@ def test_a_first_time_item_already_granted_stays_marked(client):
 
 def test_the_form_of_an_item_not_admitted_opens_and_says_why_it_will_be_ineligible(client):
     user = _user("data_enterprise")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("applicants:new", args=["first_transaction"]))
     assert response.status_code == 200
     html = response.content.decode()

@@ -15,13 +15,13 @@ from applicants.services.cases import case_transition
 from awards.models import Award
 from awards.services.decisions import case_decide
 from tests.awards.helpers import case_in, city_user
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, case, *, lang="zh-hans"):
-    client.force_login(case.created_by)
+    sign_in(client, case.created_by)
     client.cookies["django_language"] = lang
     response = client.get(reverse("applicants:detail", args=[case.pk]))
     assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_a_scheduled_case_shows_its_pay_year_and_a_paid_one_its_payment(client):
 def test_the_paid_case_page_reads_as_many_queries_as_before_approval(client):
     before = ApplicationFactory(status=Status.REVIEWED, expected_amount=Decimal("100000.00"))
     paid = case_in(Status.PAID, enterprise=before.enterprise, created_by=before.created_by)
-    client.force_login(before.created_by)
+    sign_in(client, before.created_by)
     counts = []
     for case in (before, paid):
         with CaptureQueriesContext(connection) as queries:
@@ -183,7 +183,7 @@ def test_the_lists_show_the_approved_amount_once_granted(client):
         amount=Decimal("40000.00"),
         override_reason="核减",
     )
-    client.force_login(case.created_by)
+    sign_in(client, case.created_by)
     for url in (reverse("home"), reverse("applicants:home")):
         html = client.get(url).content.decode()
         rows = html[html.index('id="application-table"') :]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from applicants.errors import CREDIT_CODE_CHECKSUM, CREDIT_CODE_LENGTH, CREDIT_CODE_TAKEN
 from applicants.models import Enterprise, User
 from applicants.roles import Role
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, credit_code_for
+from tests.factories import TEST_PASSWORD, EnterpriseFactory, credit_code_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_jurisdictions_come_from_the_rules_version(client):
 
 
 def test_a_member_creates_a_colleagues_account_in_the_same_enterprise(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:members"),
         {
@@ -131,7 +131,7 @@ def test_a_member_creates_a_colleagues_account_in_the_same_enterprise(client, en
 
 
 def test_officials_cannot_open_the_members_page(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert client.get(reverse("applicants:members")).status_code == 403
 
 
@@ -139,7 +139,7 @@ def test_the_members_page_lists_only_own_colleagues(client, enterprise_user):
     from tests.factories import make_user
 
     stranger = make_user(Role.ENTERPRISE, username="stranger-member")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("applicants:members")).content.decode()
     assert enterprise_user.username in html
     assert stranger.username not in html
@@ -162,7 +162,7 @@ def test_an_email_longer_than_the_column_is_a_form_error_on_registration(client)
 
 
 def test_an_email_longer_than_the_column_is_a_form_error_for_a_colleague(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:members"),
         {

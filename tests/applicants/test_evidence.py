@@ -16,7 +16,7 @@ from applicants.services.applications import (
 from applicants.services.cases import case_transition
 from applicants.services.evidence import evidence_add
 from tests.applicants.conftest import complete_draft
-from tests.factories import TINY_PDF, make_user, tiny_png, upload
+from tests.factories import TINY_PDF, make_user, sign_in, tiny_png, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_an_exe_renamed_pdf_is_refused(enterprise_user):
 def test_an_exe_renamed_pdf_is_refused_by_the_form_keeping_the_typed_values(
     client, enterprise_user
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["honor_provincial"]),
         {
@@ -112,7 +112,7 @@ def test_an_exe_renamed_pdf_is_refused_by_the_form_keeping_the_typed_values(
 
 def test_a_25_mb_file_is_refused(client, enterprise_user, settings):
     assert settings.EVIDENCE_MAX_BYTES == 20 * 1024 * 1024
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     big = TINY_PDF + b"0" * (25 * 1024 * 1024)
     response = client.post(
         reverse("applicants:new", args=["honor_provincial"]),
@@ -179,7 +179,7 @@ def test_the_owner_downloads_inline_with_the_sniffed_type(client, enterprise_use
         kind="approval_notice",
         upload=upload("看起来像.pdf", tiny_png(), "application/pdf"),
     )
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.get(reverse("applicants:evidence", args=[evidence.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -193,7 +193,7 @@ def test_another_enterprise_gets_404_for_a_file_and_its_case(
 ):
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
-    client.force_login(other_enterprise_user)
+    sign_in(client, other_enterprise_user)
     assert client.get(reverse("applicants:evidence", args=[evidence.pk])).status_code == 404
     assert client.get(reverse("applicants:detail", args=[case.pk])).status_code == 404
     assert client.get(reverse("applicants:evidence", args=[999999])).status_code == 404
@@ -205,14 +205,14 @@ def test_officials_see_files_only_of_cases_they_are_entitled_to(
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
     url = reverse("applicants:evidence", args=[evidence.pk])
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert client.get(url).status_code == 404  # a draft is the enterprise's own
     application_submit(actor=enterprise_user, application_id=case.pk)
     assert client.get(url).status_code == 200
-    client.force_login(other_county_reviewer)
+    sign_in(client, other_county_reviewer)
     assert client.get(url).status_code == 404
     city = make_user("city_reviewer")
-    client.force_login(city)
+    sign_in(client, city)
     assert client.get(url).status_code == 404  # not recommended yet
 
 
@@ -227,13 +227,13 @@ def test_anonymous_visitors_are_sent_to_login_for_files(client, enterprise_user)
 def test_there_is_no_public_url_for_stored_files(client, enterprise_user):
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     for prefix in ["/", "/media/", "/static/"]:
         assert client.get(prefix + evidence.file.name).status_code == 404
 
 
 def test_the_draft_form_uploads_files_with_the_facts(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["contest_national"]),
         {

@@ -37,7 +37,7 @@ from applicants.files import EVIDENCE_KINDS
 from applicants.models import Application, CaseEvent, EvidenceFile
 from applicants.services.applications import ApplicationInput, application_create
 from applicants.services.evidence import evidence_add
-from tests.factories import TINY_PDF, tiny_png, upload
+from tests.factories import TINY_PDF, sign_in, tiny_png, upload
 
 JPEG, PNG = EVIDENCE_KINDS[1], EVIDENCE_KINDS[2]
 FIELD = "evidence__approval_notice"
@@ -439,7 +439,7 @@ def test_the_service_stores_the_cleaned_image_and_hashes_and_audits_what_it_stor
 def test_the_form_re_renders_with_the_message_and_keeps_the_typed_values(
     client, enterprise_user, content, message
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["honor_provincial"]),
         {"action": "save", "project_name": "保留我", FIELD: upload("通知.pdf", content)},
@@ -456,7 +456,7 @@ def test_the_form_re_renders_with_the_message_and_keeps_the_typed_values(
 @pytest.mark.django_db
 def test_editing_a_draft_with_an_active_pdf_changes_nothing(client, enterprise_user):
     case = _draft(enterprise_user)
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:edit", args=[case.pk]),
         {
@@ -474,7 +474,7 @@ def test_editing_a_draft_with_an_active_pdf_changes_nothing(client, enterprise_u
 
 @pytest.mark.django_db
 def test_the_form_refuses_a_bomb_and_a_broken_image(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     url = reverse("applicants:new", args=["honor_provincial"])
     bomb = upload("大图.png", _png_header_only(100_000, 100_000), "image/png")
     response = client.post(url, {"action": "save", "project_name": "图", FIELD: bomb})
@@ -488,7 +488,7 @@ def test_the_form_refuses_a_bomb_and_a_broken_image(client, enterprise_user):
 
 @pytest.mark.django_db
 def test_an_upload_through_the_page_is_stored_without_its_exif(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(
         reverse("applicants:new", args=["honor_provincial"]),
         {

@@ -10,7 +10,7 @@ from applicants.selectors import first_time_other_case
 from applicants.services.applications import application_submit
 from applicants.services.cases import case_transition
 from tests.applicants.conftest import complete_draft
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_other_items_and_other_enterprises_are_not_affected(enterprise_user, oth
 
 def test_the_new_application_form_warns_naming_the_other_case(client, enterprise_user):
     first = _submitted(enterprise_user)
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.get(reverse("applicants:new", args=[ITEM]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -154,7 +154,7 @@ def test_the_new_application_form_warns_naming_the_other_case(client, enterprise
 def test_the_edit_form_of_the_second_case_warns_too_but_not_the_first(client, enterprise_user):
     first = _submitted(enterprise_user)
     second = _balance_sheet(enterprise_user, name="第二次")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("applicants:edit", args=[second.pk])).content.decode()
     assert 'id="first-time-other"' in html
     assert first.reference in html
@@ -162,7 +162,7 @@ def test_the_edit_form_of_the_second_case_warns_too_but_not_the_first(client, en
 
 def test_the_warning_is_in_english_on_request(client, enterprise_user):
     first = _submitted(enterprise_user)
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     client.post(reverse("set_language"), {"language": "en"})
     html = client.get(reverse("applicants:new", args=[ITEM])).content.decode()
     warning = html[html.index('id="first-time-other"') :]
@@ -175,7 +175,7 @@ def test_the_warning_is_in_english_on_request(client, enterprise_user):
 def test_submitting_from_the_confirmation_page_shows_the_refusal(client, enterprise_user):
     first = _submitted(enterprise_user)
     second = _balance_sheet(enterprise_user, name="第二次")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.post(reverse("applicants:submit", args=[second.pk]), follow=True)
     assert _refusal(first) in response.content.decode()
     second.refresh_from_db()
@@ -185,7 +185,7 @@ def test_submitting_from_the_confirmation_page_shows_the_refusal(client, enterpr
 def test_the_confirmation_page_says_why_before_the_button_is_pressed(client, enterprise_user):
     first = _submitted(enterprise_user)
     second = _balance_sheet(enterprise_user, name="另一批数据资源入表")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("applicants:submit", args=[second.pk])).content.decode()
     assert 'id="submit-blockers"' in html
     assert first.reference in html

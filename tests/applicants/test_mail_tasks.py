@@ -18,7 +18,7 @@ from applicants.roles import Role
 from applicants.services.cases import case_transition
 from applicants.tasks import MAIL_MAX_RETRIES, send_notification_mail
 from awards.services.decisions import case_decide
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_a_failing_mail_server_is_retried_with_backoff_and_never_undoes_the_step
 ):
     attempts = _refuse_mail(monkeypatch)
     case, addresses = _submitted_case_with_city_reviewers()
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(BULK, {"action": "recommend", "ids": [case.pk]})
     assert response.status_code == 302
@@ -234,7 +234,7 @@ def test_in_process_tasks_a_failing_mail_is_logged_and_the_page_still_answers(
     the failure is logged, the other recipients' mail is still tried and the step stands."""
     attempts = _refuse_mail(monkeypatch)
     case, addresses = _submitted_case_with_city_reviewers()
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(BULK, {"action": "recommend", "ids": [case.pk]})
     assert response.status_code == 302
@@ -268,7 +268,7 @@ def test_a_bulk_action_over_300_cases_answers_with_the_mail_queued_not_sent(
     cases = _cases(300)
     city = [make_user(Role.CITY_REVIEWER) for _ in range(2)]
     addresses = {cases[0].created_by.email, *(u.email for u in city)}
-    client.force_login(county)
+    sign_in(client, county)
     response = client.post(BULK, {"action": "recommend", "ids": [c.pk for c in cases]})
     assert response.status_code == 302
     assert Application.objects.filter(status=Status.RECOMMENDED).count() == 300

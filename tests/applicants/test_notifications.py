@@ -12,7 +12,7 @@ from applicants.notices import CASE_STATUS
 from applicants.roles import Role
 from awards.services.decisions import case_decide
 from tests.awards.helpers import city_user
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_a_notification_is_worded_in_the_page_language(client, enterprise_user):
             "reason": "缺证书",
         },
     )
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(PAGE).content.decode()
     assert "申报 XY-2025-000001「茶园数据」状态更新为：退回补正。理由：缺证书" in html
     client.cookies["django_language"] = "en"
@@ -83,7 +83,7 @@ def test_the_enterprise_reaches_its_notifications_from_the_navigation_with_the_u
     for _ in range(3):
         Notification.objects.create(recipient=enterprise_user, application=case, message="已受理")
     Notification.objects.create(recipient=make_user(Role.CITY_REVIEWER), message="别人的")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     html = client.get(reverse("home")).content.decode()
     assert f'href="{PAGE}" id="nav-notifications"' in html
     assert '<span class="badge rounded-pill bg-danger" id="nav-unread-count">3' in html
@@ -102,7 +102,7 @@ def test_the_enterprise_reaches_its_notifications_from_the_navigation_with_the_u
 
 def test_officials_see_the_unread_count_in_the_navigation_too(client, county_reviewer):
     Notification.objects.create(recipient=county_reviewer, message="待初审")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     html = client.get(reverse("awards:queue")).content.decode()
     assert 'id="nav-notifications"' in html
     assert 'id="nav-unread-count">1' in html

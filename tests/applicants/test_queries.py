@@ -9,7 +9,7 @@ from applicants.models import Status
 from applicants.services.applications import application_submit
 from applicants.services.evidence import evidence_add
 from tests.applicants.conftest import complete_draft
-from tests.factories import ApplicationFactory, upload
+from tests.factories import ApplicationFactory, sign_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _fill(user, n):
 def test_list_pages_query_counts_do_not_grow_with_applications(
     client, enterprise_user, url_name, django_assert_num_queries
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     _fill(enterprise_user, 1)
     one = _count(client, reverse(url_name))
     _fill(enterprise_user, 19)
@@ -47,7 +47,7 @@ def test_list_pages_query_counts_do_not_grow_with_applications(
 
 
 def test_the_api_list_query_count_does_not_grow(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     _fill(enterprise_user, 1)
     one = _count(client, "/api/v1/applications/")
     _fill(enterprise_user, 19)
@@ -57,7 +57,7 @@ def test_the_api_list_query_count_does_not_grow(client, enterprise_user):
 def test_the_case_page_query_count_does_not_grow(
     client, enterprise_user, django_assert_max_num_queries
 ):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     case = complete_draft(enterprise_user, item="contest_national", prize_level="first")
     application_submit(actor=enterprise_user, application_id=case.pk)
     _fill(enterprise_user, 1)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from applicants.models import CaseEvent, Status
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, EnterpriseFactory
+from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ def _listed(response) -> set[int]:
 
 
 def test_the_admin_wears_the_portals_name(client, admin_user_, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get(CASES).status_code == 302  # officials other than the administrator
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     html = client.get(reverse("admin:index")).content.decode()
     assert "信阳数据产业奖补平台" in html
     assert "Django" not in html.split("<title>")[1].split("</title>")[0]
@@ -36,7 +36,7 @@ def test_cases_are_found_by_case_number_and_credit_code(client, admin_user_):
     other = ApplicationFactory(
         status=Status.SUBMITTED, enterprise=EnterpriseFactory(name="另一家数据公司")
     )
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     assert _listed(client.get(CASES, {"q": wanted.reference})) == {wanted.pk}
     assert _listed(client.get(CASES, {"q": wanted.reference.lower()})) == {wanted.pk}
     code = wanted.enterprise.credit_code
@@ -50,7 +50,7 @@ def test_cases_filter_by_status_item_and_jurisdiction_with_labels(client, admin_
     other = ApplicationFactory(
         status=Status.RECOMMENDED, enterprise=EnterpriseFactory(jurisdiction="411521")
     )
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     page = client.get(CASES)
     html = page.content.decode()
     assert "国家级赛事获奖" in html  # an item by its title
@@ -63,7 +63,7 @@ def test_cases_filter_by_status_item_and_jurisdiction_with_labels(client, admin_
 def test_cases_and_audit_entries_cannot_be_added_changed_or_deleted(client, admin_user_):
     case = case_in(Status.APPROVED)
     event = CaseEvent.objects.filter(application=case).first()
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     for model, obj in (("application", case), ("caseevent", event)):
         assert client.get(reverse(f"admin:applicants_{model}_add")).status_code == 403
         change = reverse(f"admin:applicants_{model}_change", args=[obj.pk])

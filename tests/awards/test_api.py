@@ -5,7 +5,7 @@ import pytest
 from applicants.models import CaseEvent, Status
 from awards.models import Award
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +24,16 @@ def test_the_queue_is_scoped_like_the_pages(client, county_reviewer, city_review
     mine = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
     ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411521")
     recommended = ApplicationFactory(status=Status.RECOMMENDED, jurisdiction="411521")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert _ids(client.get(CASES)) == [mine.pk]
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert _ids(client.get(CASES)) == [recommended.pk]
 
 
 def test_the_queue_filters_and_sorts(client, city_reviewer):
     a = ApplicationFactory(status=Status.RECOMMENDED, item="contest_national")
     b = ApplicationFactory(status=Status.REVIEWED, item="contest_provincial")
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert _ids(client.get(CASES, {"item": "contest_national"})) == [a.pk]
     assert _ids(client.get(CASES, {"status": "reviewed"})) == [b.pk]
     assert _ids(client.get(CASES, {"q": b.enterprise.name})) == [b.pk]
@@ -47,7 +47,7 @@ def test_the_queue_filters_and_sorts(client, city_reviewer):
 
 def test_case_detail_and_404_when_not_visible(client, county_reviewer, other_county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     body = client.get(f"{CASES}{case.pk}/").json()
     assert body["facts"] == {"prize_level": "first"}
     assert body["award"]["live"] is True
@@ -55,7 +55,7 @@ def test_case_detail_and_404_when_not_visible(client, county_reviewer, other_cou
     assert body["award"]["rules_version"]
     assert body["award"]["trace"][-1]["step"] == "payable"
     assert {a["action"] for a in body["actions"]} == {"recommend", "county_return", "county_reject"}
-    client.force_login(other_county_reviewer)
+    sign_in(client, other_county_reviewer)
     assert client.get(f"{CASES}{case.pk}/").status_code == 404
     assert client.get(f"{CASES}abc/").status_code == 404
 
@@ -63,7 +63,7 @@ def test_case_detail_and_404_when_not_visible(client, county_reviewer, other_cou
 def test_enterprise_users_and_anonymous_are_refused(client, enterprise_user):
     own = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise_user.enterprise)
     assert client.get(CASES).status_code == 403
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     assert client.get(CASES).status_code == 403
     assert client.get(f"{CASES}{own.pk}/").status_code == 403
     assert _transition(client, own, action="withdraw").status_code == 403
@@ -71,7 +71,7 @@ def test_enterprise_users_and_anonymous_are_refused(client, enterprise_user):
 
 def test_a_transition_answers_200_with_the_new_status(client, county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = _transition(client, case, action="recommend")
     assert response.status_code == 200
     assert response.json() == {
@@ -84,14 +84,14 @@ def test_a_transition_answers_200_with_the_new_status(client, county_reviewer):
 
 def test_field_errors_are_400(client, county_reviewer, city_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     missing_reason = _transition(client, case, action="county_reject")
     assert missing_reason.status_code == 400
     assert missing_reason.json()["reason"] == ["此操作必须填写理由。"]
     assert "action" in _transition(client, case, action="launch").json()
     assert _transition(client, case).status_code == 400
     reviewed = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     bad_amount = _transition(client, reviewed, action="approve", amount="-1")
     assert bad_amount.status_code == 400
     assert "amount" in bad_amount.json()
@@ -103,7 +103,7 @@ def test_field_errors_are_400(client, county_reviewer, city_reviewer):
 
 def test_a_role_not_entitled_is_403(client, county_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED, jurisdiction="411502")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = _transition(client, case, action="approve")
     assert response.status_code == 403
     assert response.json()["code"] == "not_allowed"
@@ -111,7 +111,7 @@ def test_a_role_not_entitled_is_403(client, county_reviewer):
 
 def test_a_case_not_visible_is_404(client, other_county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
-    client.force_login(other_county_reviewer)
+    sign_in(client, other_county_reviewer)
     assert _transition(client, case, action="recommend").status_code == 404
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
@@ -119,7 +119,7 @@ def test_a_case_not_visible_is_404(client, other_county_reviewer):
 
 def test_a_case_decided_already_is_409(client, city_reviewer):
     case = case_in(Status.APPROVED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = _transition(client, case, action="approve")
     assert response.status_code == 409
     assert "已被他人处理" in response.json()["detail"]
@@ -128,7 +128,7 @@ def test_a_case_decided_already_is_409(client, city_reviewer):
 
 def test_approve_through_the_api_with_an_exemption(client, city_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = _transition(
         client, case, action="approve", quota_exempt=True, exempt_reason="省重点项目"
     )
@@ -144,7 +144,7 @@ def test_approve_through_the_api_with_an_exemption(client, city_reviewer):
 
 def test_malformed_json_is_400(client, city_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(
         f"{CASES}{case.pk}/transitions/", "{not json", content_type="application/json"
     )

@@ -13,6 +13,7 @@ from awards.errors import ANNOUNCEMENT_NOT_OVER
 from awards.models import Award
 from awards.services.decisions import cases_bulk_decide
 from tests.awards.helpers import case_in, end_announcement
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_bulk_confirm_from_the_queue_reports_each_case(client, city_reviewer):
     over = case_in(Status.ANNOUNCED)
     end_announcement(over)
     running = case_in(Status.ANNOUNCED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     queue = client.get(reverse("awards:queue")).content.decode()
     assert '<option value="confirm">' in queue
     assert '<option value="announce">' in queue

@@ -21,7 +21,7 @@ from awards.cases.selectors import (
 )
 from awards.services.decisions import award_quota_exempt, case_decide
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, EnterpriseFactory
+from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_box_shows_the_enterprises_contacts_and_bank(client, county_reviewer
         bank_account="6230000011112222",
     )
     case = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     html = client.get(_detail(case)).content.decode()
     box = html[html.index('id="case-alerts"') : html.index('id="case-facts"')]
     for value in (
@@ -80,7 +80,7 @@ def test_the_box_lists_the_enterprises_awards_same_achievement_marked(client, ci
         project_name="数据大脑",
         item="contest_national",
     )
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(_detail(case))
     rows = {row.link.application.pk: row for row in response.context["detail"].enterprise_awards}
     assert set(rows) == {same.pk, other.pk}
@@ -111,7 +111,7 @@ def test_every_warning_is_in_the_one_box(client, county_reviewer):
         possible_duplicate_of=earlier,
         event_date=datetime.date(2024, 6, 1),  # before the policy's window: ineligible
     )
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.get(_detail(case))
     warnings = _warnings(response)
     assert set(warnings) == {"duplicate", "similar", "credit_code_division", "ineligible"}
@@ -145,7 +145,7 @@ def test_a_first_time_item_already_pending_is_a_warning(client, county_reviewer)
         project_name="完全不同的数据资源",
         facts=facts,
     )
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.get(_detail(case))
     warning = _warnings(response)["first_time"]
     assert [link.application.pk for link in warning.cases] == [pending.pk]
@@ -161,7 +161,7 @@ def test_a_case_outside_the_scope_is_counted_not_named(client, city_reviewer):
     case = ApplicationFactory(
         status=Status.RECOMMENDED, enterprise=enterprise, project_name="城市数据大脑平台"
     )
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(_detail(case))
     warning = _warnings(response)["similar"]
     assert warning.cases == []
@@ -188,7 +188,7 @@ def _overridden_case(city_reviewer):
 
 def test_an_overridden_award_shows_both_amounts_and_the_reason(client, city_reviewer):
     case = _overridden_case(city_reviewer)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     html = client.get(_detail(case)).content.decode()
     note = html[html.index('id="override-note"') :]
     assert "核定 40,000.00" in note
@@ -211,7 +211,7 @@ def test_an_overridden_award_shows_both_amounts_and_the_reason(client, city_revi
 def test_the_api_list_carries_the_computed_amount_and_the_flag(client, city_reviewer):
     overridden = _overridden_case(city_reviewer)
     plain = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("5000.00"))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     rows = {row["id"]: row for row in client.get(CASES).json()["results"]}
     assert rows[overridden.pk]["amount"] == "40000.00"
     assert rows[overridden.pk]["computed_amount"] == "100000.00"
@@ -225,7 +225,7 @@ def test_the_api_list_carries_the_computed_amount_and_the_flag(client, city_revi
 
 def test_the_exemption_control_says_the_state_and_the_action(client, city_reviewer):
     case = case_in(Status.APPROVED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     html = client.get(_detail(case)).content.decode()
     form = html[
         html.index('id="exempt-form"') : html.index("</form>", html.index('id="exempt-form"'))
@@ -256,7 +256,7 @@ def test_the_exemption_control_says_the_state_and_the_action(client, city_review
 def test_the_exemption_control_reads_in_english(client, city_reviewer):
     case = case_in(Status.APPROVED)
     award_quota_exempt(application_id=case.pk, actor=city_reviewer, exempt=True, reason="key")
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(_detail(case)).content.decode()
     assert "Now: outside the quota (reason: key)" in html
@@ -318,7 +318,7 @@ def test_the_case_page_reads_a_constant_number_of_queries(client, city_reviewer,
         status, enterprise=big_enterprise, project_name="数据大脑", item="contest_national"
     )
     _grow(big, 6)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     _page_queries(client, small)  # warm caches (rules files, content types)
     detail = client.get(_detail(big)).context["detail"]
     assert len(detail.history) >= 6

@@ -20,7 +20,7 @@ from awards.models import Award, Budget
 from awards.services.decisions import case_decide
 from tests.awards.helpers import case_in
 from tests.conftest import LUOSHAN
-from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
+from tests.factories import ApplicationFactory, EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_amounts_by_jurisdiction_are_named_and_equal_the_database(fixture_set, f
 
 
 def test_the_page_shows_each_chart_with_its_numbers_in_a_table(client, fixture_set, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -212,7 +212,7 @@ def test_the_page_shows_each_chart_with_its_numbers_in_a_table(client, fixture_s
 def test_each_programme_has_its_own_tab_and_an_unknown_one_is_refused(
     client, finance_user, luoshan_programme
 ):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(URL).content.decode()
     assert 'data-programme="city"' in html
     assert f'data-programme="{LUOSHAN}"' in html
@@ -247,7 +247,7 @@ def _page_queries(client) -> int:
 
 
 def test_the_page_reads_in_the_same_number_of_queries_for_5_and_50_cases(client, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     _many(5)
     assert Application.objects.count() == 5
     few = _page_queries(client)
@@ -280,7 +280,7 @@ def test_each_chart_is_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("role", [Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN])
 def test_the_city_finance_and_administrators_read_the_city_dashboard(client, role):
-    client.force_login(make_user(role))
+    sign_in(client, make_user(role))
     response = client.get(URL)
     assert response.status_code == 200
     assert [chart.key for chart in response.context["charts"]] == [
@@ -292,12 +292,12 @@ def test_the_city_finance_and_administrators_read_the_city_dashboard(client, rol
 
 
 def test_an_enterprise_is_refused(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     assert client.get(URL).status_code == 403
 
 
 def test_a_county_reviewer_is_refused(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert client.get(URL).status_code == 403
     assert 'id="nav-dashboards"' not in client.get(reverse("home")).content.decode()
 
@@ -309,7 +309,7 @@ def test_a_visitor_signs_in_first(client):
 
 
 def test_county_finance_without_a_county_programme_is_refused(client):
-    client.force_login(make_user(Role.COUNTY_FINANCE, jurisdiction="411522"))
+    sign_in(client, make_user(Role.COUNTY_FINANCE, jurisdiction="411522"))
     assert client.get(URL).status_code == 403
 
 
@@ -320,7 +320,7 @@ def test_county_finance_reads_its_own_programmes_money_charts_only(client, luosh
     match = Application.objects.get(matched_application=city_case)
     case_decide(application_id=match.pk, action="match_confirm", actor=luoshan_reviewer)
     Budget.objects.create(programme=LUOSHAN, year=2026, amount=Decimal("500000.00"))
-    client.force_login(luoshan_finance)
+    sign_in(client, luoshan_finance)
     response = client.get(URL)
     assert response.status_code == 200
     assert response.context["programme"].code == LUOSHAN
@@ -336,7 +336,7 @@ def test_county_finance_reads_its_own_programmes_money_charts_only(client, luosh
 
 
 def test_the_finance_desk_links_the_dashboard(client, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(reverse("awards:finance")).content.decode()
     assert f'href="{URL}?programme=city" id="dashboards-link"' in html
     assert 'id="nav-dashboards"' in html
@@ -346,7 +346,7 @@ def test_the_finance_desk_links_the_dashboard(client, finance_user):
 
 
 def test_the_page_in_english_reads_english_labels(client, fixture_set, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     client.cookies["django_language"] = "en"
     html = client.get(URL).content.decode()
     budget = _table(html, "budget")
@@ -368,7 +368,7 @@ def test_the_page_in_english_reads_english_labels(client, fixture_set, finance_u
 
 
 def test_a_dashboard_without_data_says_so_and_draws_nothing(client, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.get(URL)
     html = response.content.decode()
     assert [chart.empty for chart in response.context["charts"]] == [True] * 4

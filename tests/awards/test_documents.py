@@ -24,7 +24,7 @@ from awards.documents.signing import signature_status
 from awards.models import Award, Budget
 from awards.services.decisions import case_decide
 from tests.awards.helpers import case_in, city_user
-from tests.factories import EnterpriseFactory, make_user
+from tests.factories import EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -311,9 +311,9 @@ def test_the_enterprise_gets_its_receipt_and_its_sheet_once_announced(client):
     receipt = document_render_receipt(application_id=case.pk)
     owner = case.created_by
     stranger = make_user(Role.ENTERPRISE, enterprise=EnterpriseFactory())
-    client.force_login(stranger)
+    sign_in(client, stranger)
     assert client.get(reverse("documents:download", args=[receipt.pk])).status_code == 404
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.get(reverse("documents:download", args=[receipt.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -321,7 +321,7 @@ def test_the_enterprise_gets_its_receipt_and_its_sheet_once_announced(client):
 
     approved = _approved_case()
     sheet = document_render_approval(application_id=approved.pk)
-    client.force_login(approved.created_by)
+    sign_in(client, approved.created_by)
     assert client.get(reverse("documents:download", args=[sheet.pk])).status_code == 404
     case_decide(application_id=approved.pk, action="announce", actor=city_user())
     assert client.get(reverse("documents:download", args=[sheet.pk])).status_code == 200
@@ -336,11 +336,11 @@ def test_batch_lists_are_for_the_city_and_finance_only(client):
         (Role.CITY_REVIEWER, 200),
         (Role.ENTERPRISE, 404),
     ]:
-        client.force_login(
-            make_user(role, jurisdiction="411502" if role == Role.COUNTY_REVIEWER else "")
+        sign_in(
+            client, make_user(role, jurisdiction="411502" if role == Role.COUNTY_REVIEWER else "")
         )
         assert client.get(url).status_code == expected, role
-    client.force_login(make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
+    sign_in(client, make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
     assert client.get(url).status_code == 404
 
 
@@ -425,7 +425,7 @@ def test_a_batch_list_outdated_by_a_payment_no_longer_verifies_as_current(client
     html = client.get(f"/verify/{batch.code}/").content.decode()
     assert 'data-current="false"' in html
     assert "已不是现行版本" in html
-    client.force_login(make_user(Role.FINANCE))
+    sign_in(client, make_user(Role.FINANCE))
     assert (
         'class="badge text-bg-warning batch-stale"'
         in client.get(reverse("awards:finance")).content.decode()
@@ -494,5 +494,5 @@ def test_a_county_batch_list_is_for_its_finance_and_city_finance(client, luoshan
         (make_user(Role.CITY_REVIEWER), 404),  # the city's reviewers: the city's lists
         (make_user(Role.COUNTY_REVIEWER, jurisdiction="411521"), 404),
     ]:
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(url).status_code == expected, user.role

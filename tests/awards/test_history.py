@@ -19,7 +19,7 @@ from awards.models import Award, Budget
 from awards.services.decisions import award_quota_exempt, case_decide
 from tests.applicants.conftest import complete_draft
 from tests.awards.helpers import end_announcement
-from tests.factories import EnterpriseFactory, make_user
+from tests.factories import EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -210,9 +210,9 @@ def test_an_unknown_entry_reads_as_words(people):
 
 def test_both_case_pages_show_the_same_sentences(client, people):
     case = _journey(people)
-    client.force_login(people["city"])
+    sign_in(client, people["city"])
     official = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
-    client.force_login(people["enterprise"])
+    sign_in(client, people["enterprise"])
     own = client.get(reverse("applicants:detail", args=[case.pk])).content.decode()
     for html, list_id in ((official, "case-history"), (own, "timeline")):
         history = html[html.index(f'id="{list_id}"') :]
@@ -233,7 +233,7 @@ def test_both_case_pages_show_the_same_sentences(client, people):
 
 def test_the_api_history_carries_the_sentences(client, people):
     case = _journey(people)
-    client.force_login(people["city"])
+    sign_in(client, people["city"])
     history = client.get(f"/api/v1/cases/{case.pk}/").json()["history"]
     by_action = {row["action"]: row for row in history}
     assert by_action["schedule"]["text"] == "安排兑付年度：2026 年"

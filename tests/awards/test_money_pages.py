@@ -11,7 +11,7 @@ from awards.services.announcements import objection_file
 from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set
 from tests.awards.helpers import case_in, city_user, finance_user
-from tests.factories import ApplicationFactory, EnterpriseFactory
+from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ PROJECT = "茶产业数据要素应用"
 
 def test_the_finance_page_says_when_the_plan_is_stale(client):
     finance = finance_user()
-    client.force_login(finance)
+    sign_in(client, finance)
     budget_set(year=2026, amount=Decimal("500000.00"), actor=finance)
     html = client.get(reverse("awards:finance")).content.decode()
     assert 'id="plan-stale"' in html
@@ -37,7 +37,7 @@ def test_the_finance_page_lists_recoveries_and_links_the_batch_list(
     AwardRecovery.objects.create(
         award=Award.objects.get(application=paid), amount=Decimal("20000.00"), reason="按规则多付"
     )
-    client.force_login(finance_user())
+    sign_in(client, finance_user())
     html = client.get(reverse("awards:finance")).content.decode()
     assert 'id="recoveries"' in html
     assert "¥20,000.00" in html
@@ -70,7 +70,7 @@ def test_the_city_decides_a_flagged_new_price_on_the_case_page(client):
     objection_file(application_id=provincial.pk, name="王五", contact="138", text="与公告不符。")
     case_decide(application_id=provincial.pk, action="city_reject", actor=city, reason="不实")
 
-    client.force_login(city)
+    sign_in(client, city)
     page = reverse("awards:case_detail", args=[national.pk])
     html = client.get(page).content.decode()
     assert 'id="reprice-card"' in html
@@ -85,7 +85,7 @@ def test_the_city_decides_a_flagged_new_price_on_the_case_page(client):
 def test_a_new_price_decision_without_a_choice_re_renders_the_case_page_with_the_error(client):
     case = case_in(Status.ANNOUNCED)
     Award.objects.filter(application=case).update(reprice_to=Decimal("1.00"))
-    client.force_login(city_user())
+    sign_in(client, city_user())
     response = client.post(reverse("awards:award_reprice", args=[case.pk]), {"accept": "maybe"})
     assert response.status_code == 400
     assert response.context["reprice_form"].errors["accept"]
@@ -95,7 +95,7 @@ def test_a_new_price_decision_without_a_choice_re_renders_the_case_page_with_the
 def test_only_the_city_may_decide_a_new_price(client):
     case = case_in(Status.ANNOUNCED)
     Award.objects.filter(application=case).update(reprice_to=Decimal("1.00"))
-    client.force_login(finance_user())
+    sign_in(client, finance_user())
     client.post(reverse("awards:award_reprice", args=[case.pk]), {"accept": "1"})
     assert Award.objects.get(application=case).reprice_to == Decimal("1.00")
 
@@ -105,7 +105,7 @@ def test_a_refused_decision_says_so_at_the_top_of_the_case_page(client):
     from applicants.roles import Role
     from tests.factories import make_user
 
-    client.force_login(make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
+    sign_in(client, make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]), {"action": "county_return", "reason": ""}
     )

@@ -19,7 +19,7 @@ from awards.models import Award, Budget, PayoutPlanState
 from awards.services.decisions import award_override, case_decide
 from awards.services.payouts import budget_set
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, EnterpriseFactory
+from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +207,7 @@ def test_an_already_awarded_achievement_cannot_be_paid_again_by_override(city_re
 
 def test_the_page_rerenders_the_approval_with_the_message(client, city_reviewer):
     case = _registration_case()
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]),
         {"action": "approve", "amount": "60,000", "override_reason": "专题会议决定"},
@@ -223,7 +223,7 @@ def test_the_page_rerenders_the_approval_with_the_message(client, city_reviewer)
 
 def test_the_adjustment_form_shows_the_message(client, city_reviewer):
     case = case_in(Status.APPROVED, item="first_registration", facts=dict(REGISTRATION))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(
         reverse("awards:award_override", args=[case.pk]),
         {"amount": "50,000.01", "reason": "调高"},
@@ -235,7 +235,7 @@ def test_the_adjustment_form_shows_the_message(client, city_reviewer):
 
 def test_the_api_answers_400_with_the_amount_field_error(client, city_reviewer):
     case = _registration_case()
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(
         f"{CASES}{case.pk}/transitions/",
         {"action": "approve", "amount": "60000.00", "override_reason": "专题会议决定"},
@@ -248,7 +248,7 @@ def test_the_api_answers_400_with_the_amount_field_error(client, city_reviewer):
 
 def test_the_api_case_detail_gives_the_amounts_as_the_queue_does(client, city_reviewer):
     case = _registration_case(expected_amount=Decimal("30000.00"))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     before = client.get(f"{CASES}{case.pk}/").json()
     assert (before["amount"], before["computed_amount"]) == ("30000.00", "30000.00")
     assert (before["overridden"], before["override_reason"]) == (False, "")
@@ -278,7 +278,7 @@ def test_the_api_case_detail_gives_the_amounts_as_the_queue_does(client, city_re
 
 
 def test_the_api_schema_says_which_amounts_may_be_null(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     schema = client.get(reverse("api-schema"), {"format": "json"}).json()
     detail = schema["components"]["schemas"]["CaseDetail"]["properties"]
     assert detail["amount"]["nullable"] is True
@@ -334,7 +334,7 @@ def test_the_pay_form_shows_the_planned_year_refusal(client, finance_user):
     today = timezone.localdate()
     case = case_in(Status.SCHEDULED, pay_year=today.year + 1)
     PayoutPlanState.objects.update_or_create(programme="city", defaults={"stale": False})
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]),
         {"action": "pay", "payment_reference": "ZF-0003", "paid_at": today.isoformat()},
@@ -349,7 +349,7 @@ def test_the_pay_form_shows_the_planned_year_refusal(client, finance_user):
 
 @pytest.mark.parametrize("typed", ["350,000", "３５００００", "350，000.00", " 350000.0 "])
 def test_finance_types_a_budget_as_the_enterprise_forms_accept_it(client, finance_user, typed):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(reverse("awards:finance"), {"year": "2027", "amount": typed})
     assert response.status_code == 302
     assert Budget.objects.get(year=2027).amount == Decimal("350000.00")
@@ -357,7 +357,7 @@ def test_finance_types_a_budget_as_the_enterprise_forms_accept_it(client, financ
 
 @pytest.mark.parametrize("typed", ["35,00", "abc", "-1", "1.234", "1000000000000"])
 def test_a_bad_budget_amount_is_shown_by_the_server(client, finance_user, typed):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(reverse("awards:finance"), {"year": "2027", "amount": typed})
     assert response.status_code == 400
     errors = response.context["form"].errors["amount"]
@@ -367,13 +367,13 @@ def test_a_bad_budget_amount_is_shown_by_the_server(client, finance_user, typed)
 
 
 def test_the_finance_and_case_pages_have_no_number_inputs(client, finance_user, city_reviewer):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     finance = client.post(reverse("awards:finance"), {"year": "2027", "amount": "35,00"})
     html = finance.content.decode()
     assert 'type="number"' not in html
     assert str(MONEY_MALFORMED) in html
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert (
         'type="number"'
         not in client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
@@ -386,7 +386,7 @@ def test_the_finance_and_case_pages_have_no_number_inputs(client, finance_user, 
 
 def test_the_city_types_an_approved_amount_with_separators(client, city_reviewer):
     case = _registration_case()
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]),
         {"action": "approve", "amount": "４５，０００.００", "override_reason": "另有发票"},

@@ -7,7 +7,7 @@ from applicants.errors import Conflict
 from applicants.models import Notification, Status
 from applicants.roles import Role
 from awards.services.decisions import case_decide
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_users_see_only_their_own_notifications_and_can_mark_them_read(
     case = ApplicationFactory(status=Status.SUBMITTED)
     Notification.objects.create(recipient=county_reviewer, application=case, message="给县区的通知")
     Notification.objects.create(recipient=city_reviewer, application=case, message="给市级的通知")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     html = client.get(PAGE).content.decode()
     assert "给县区的通知" in html
     assert "给市级的通知" not in html
@@ -56,7 +56,7 @@ def test_users_see_only_their_own_notifications_and_can_mark_them_read(
 def test_enterprise_users_read_their_notifications_without_review_links(client, enterprise_user):
     case = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise_user.enterprise)
     Notification.objects.create(recipient=enterprise_user, application=case, message="已受理")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.get(PAGE)
     assert response.status_code == 200
     html = response.content.decode()
@@ -70,7 +70,7 @@ def test_opening_a_notification_reads_it_and_opens_its_case(client, enterprise_u
         recipient=enterprise_user, application=case, message="已受理"
     )
     other = Notification.objects.create(recipient=city_reviewer, application=case, message="市级")
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     response = client.get(reverse("awards:notification_open", args=[notice.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("applicants:detail", args=[case.pk])
@@ -80,7 +80,7 @@ def test_opening_a_notification_reads_it_and_opens_its_case(client, enterprise_u
     assert client.get(reverse("awards:notification_open", args=[other.pk])).status_code == 404
     other.refresh_from_db()
     assert other.read_at is None
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     opened = client.get(reverse("awards:notification_open", args=[other.pk]))
     assert opened["Location"] == reverse("awards:case_detail", args=[case.pk])
 
@@ -88,7 +88,7 @@ def test_opening_a_notification_reads_it_and_opens_its_case(client, enterprise_u
 def test_the_dashboard_counts_unread_notifications(client, city_reviewer):
     Notification.objects.create(recipient=city_reviewer, message="一")
     Notification.objects.create(recipient=city_reviewer, message="二")
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(reverse("home"))
     assert response.context["dashboard"].panels["unread_notifications"] == 2
     assert 'id="notifications-link"' in response.content.decode()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applicants import policy
 from applicants.models import Status
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _api_ids(response) -> list[int]:
 def test_empty_sort_keys_are_ignored_on_the_page(client, city_reviewer, sort):
     ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("10.00"))
     ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("20.00"))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(QUEUE, {"sort": sort})
     assert response.status_code == 200
     assert len(_page_ids(response)) == 2
@@ -40,7 +40,7 @@ def test_empty_sort_keys_are_ignored_on_the_page(client, city_reviewer, sort):
 def test_empty_sort_keys_are_ignored_in_the_api(client, city_reviewer, sort):
     low = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("10.00"))
     high = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("20.00"))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(CASES, {"sort": sort})
     assert response.status_code == 200
     ids = _api_ids(response)
@@ -54,7 +54,7 @@ def test_empty_sort_keys_are_ignored_in_the_api(client, city_reviewer, sort):
 def test_repeated_and_unknown_sort_keys(client, city_reviewer):
     low = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("10.00"))
     high = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("20.00"))
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     # The first mention of a column decides its direction; empty keys between are skipped.
     for sort, expected in (
         (",amount,,-amount", [low.pk, high.pk]),
@@ -77,7 +77,7 @@ def test_repeated_and_unknown_sort_keys(client, city_reviewer):
 
 
 def test_a_county_reviewer_is_offered_only_their_jurisdiction(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     form = client.get(QUEUE).context["filter"].form
     assert list(form.fields["jurisdiction"].choices) == [
         ("411502", policy.jurisdiction_name("411502"))
@@ -89,7 +89,7 @@ def test_a_county_reviewer_is_offered_only_their_jurisdiction(client, county_rev
 
 
 def test_the_city_is_offered_every_jurisdiction_and_no_draft(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     form = client.get(QUEUE).context["filter"].form
     codes = [key for key, _label in form.fields["jurisdiction"].choices if key]
     assert len(codes) == len(policy.jurisdiction_choices()) > 1
@@ -99,7 +99,7 @@ def test_the_city_is_offered_every_jurisdiction_and_no_draft(client, city_review
 
 
 def test_the_page_shows_no_option_outside_the_reviewers_scope(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     html = client.get(QUEUE).content.decode()
     assert 'value="411521"' not in html  # 罗山县
     assert 'value="draft"' not in html
@@ -107,7 +107,7 @@ def test_the_page_shows_no_option_outside_the_reviewers_scope(client, county_rev
 
 def test_the_api_refuses_filters_outside_the_reviewers_scope(client, county_reviewer):
     mine = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert _api_ids(client.get(CASES, {"jurisdiction": "411502"})) == [mine.pk]
     other = client.get(CASES, {"jurisdiction": "411521"})
     assert other.status_code == 400
@@ -118,13 +118,13 @@ def test_the_api_refuses_filters_outside_the_reviewers_scope(client, county_revi
 
 
 def test_the_api_refuses_a_draft_filter_for_the_city(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get(CASES, {"status": "draft"}).status_code == 400
     assert client.get(CASES, {"status": "recommended"}).status_code == 200
 
 
 def test_an_open_filter_reads_as_a_word_not_dashes(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     html = client.get(reverse("awards:queue")).content.decode()
     assert "---------" not in html
     assert '<option value="" selected>全部</option>' in html

@@ -21,7 +21,7 @@ from awards.payments import errors as E
 from awards.payments import exports, services
 from awards.payments.models import BatchState, ItemOutcome, PaymentBatch, PaymentBatchItem
 from tests.awards.helpers import case_in, finance_user
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 
 THIS_YEAR = timezone.localdate().year
 TODAY = timezone.localdate()
@@ -119,7 +119,7 @@ def test_only_the_programmes_finance_builds_and_reads_its_batches(client, luosha
         (Role.ADMIN, {}),
         (Role.COUNTY_FINANCE, {"jurisdiction": "411521"}),
     ]:
-        client.force_login(make_user(role, **kwargs))
+        sign_in(client, make_user(role, **kwargs))
         assert client.get(detail).status_code == 403, role
         assert (
             client.post(
@@ -127,12 +127,12 @@ def test_only_the_programmes_finance_builds_and_reads_its_batches(client, luosha
             ).status_code
             == 403
         ), role
-    client.force_login(make_user(Role.COUNTY_FINANCE, jurisdiction="411521"))
+    sign_in(client, make_user(Role.COUNTY_FINANCE, jurisdiction="411521"))
     assert client.get(reverse("awards:batches") + "?programme=city").status_code == 403
     assert client.get(reverse("awards:batches")).status_code == 200  # its own county's
-    client.force_login(cases[0].enterprise.members.first())
+    sign_in(client, cases[0].enterprise.members.first())
     assert client.get(reverse("awards:batches")).status_code == 403
-    client.force_login(finance_user())
+    sign_in(client, finance_user())
     assert client.get(detail).status_code == 200
 
 
@@ -460,7 +460,7 @@ def test_the_return_needs_an_exported_batch():
 @pytest.mark.django_db
 def test_the_pages_build_export_preview_and_confirm(client):
     cases = _scheduled(2)
-    client.force_login(finance_user())
+    sign_in(client, finance_user())
     finance_page = client.get(reverse("awards:finance"))
     assert reverse("awards:batches") in finance_page.content.decode()
     listing = client.get(reverse("awards:batches"))

@@ -24,7 +24,7 @@ from awards.payouts.services import (
     payouts_plan_now,
 )
 from tests.awards.helpers import case_in
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def test_the_finance_desk_shows_the_run_and_its_changes(client, finance_user):
     cases = [case_in(Status.CONFIRMED) for _ in range(2)]
     _budget(2026, "100000")
     run, _ = payouts_plan_now()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(reverse("awards:finance")).content.decode()
     assert f'data-run="{run.pk}"' in html
     assert 'data-state="done"' in html
@@ -234,7 +234,7 @@ def test_the_finance_desk_shows_the_run_and_its_changes(client, finance_user):
 
 def test_an_active_run_is_polled_and_its_panel_reloads_the_desk_when_done(client, finance_user):
     run = payout_run_create(programme="city", trigger=RunTrigger.FINANCE, actor=finance_user)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(reverse("awards:finance")).content.decode()
     assert reverse("awards:payout_run_panel", args=[run.pk]) in html
     assert 'id="schedule-submit" disabled' in html
@@ -247,7 +247,7 @@ def test_an_active_run_is_polled_and_its_panel_reloads_the_desk_when_done(client
 
 def test_the_desk_refuses_a_second_run_with_a_message(client, finance_user):
     payout_run_create(programme="city", trigger=RunTrigger.NIGHTLY)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.post(reverse("awards:finance_schedule"), {"programme": "city"}, follow=True)
     assert response.status_code == 200
     assert "已有一次兑付年度安排排队等待（每晚例行安排于" in response.content.decode()
@@ -262,9 +262,9 @@ def test_runs_are_seen_only_on_desks_that_show_their_programme(
         username="cf", password="x", role=Role.COUNTY_FINANCE, jurisdiction=luoshan_programme
     )
     for user in (county_reviewer, enterprise_user):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(reverse("awards:payout_run", args=[run.pk])).status_code in {403, 404}
-    client.force_login(county_finance)
+    sign_in(client, county_finance)
     assert client.get(reverse("awards:payout_run", args=[run.pk])).status_code == 404
     with pytest.raises(Exception, match="无权"):
         payout_run_request(actor=county_finance)
@@ -279,7 +279,7 @@ def test_the_run_page_reads_in_constant_queries(
             case_in(Status.CONFIRMED)
         _budget(year, "100000000")
         run, _ = payouts_plan_now()
-        client.force_login(finance_user)
+        sign_in(client, finance_user)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -298,12 +298,12 @@ def test_the_enterprise_sees_its_place_in_the_queue(client):
     _budget(2026, "500000")
     payouts_plan_now()
     member = cases[6].created_by
-    client.force_login(member)
+    sign_in(client, member)
     html = client.get(reverse("applicants:detail", args=[cases[6].pk])).content.decode()
     assert 'id="queue-place"' in html
     assert "第 2 位" in html  # the sixth and seventh wait, in order of approval
     planned = cases[0].created_by
-    client.force_login(planned)
+    sign_in(client, planned)
     html = client.get(reverse("applicants:detail", args=[cases[0].pk])).content.decode()
     assert 'id="pay-year"' in html
     assert "2026 年" in html

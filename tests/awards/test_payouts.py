@@ -14,6 +14,7 @@ from awards.models import Award, Budget, PayoutRun
 from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set, payouts_schedule
 from tests.awards.helpers import case_in
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_the_finance_page_saves_budgets_and_enqueues_the_plan_on_commit(
     client, finance_user, django_capture_on_commit_callbacks
 ):
     case = case_in(Status.CONFIRMED)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     assert client.get(reverse("awards:finance")).status_code == 200
     response = client.post(reverse("awards:finance"), {"year": "2026", "amount": "500000.00"})
     assert response.status_code == 302
@@ -176,7 +177,7 @@ def test_the_finance_page_saves_budgets_and_enqueues_the_plan_on_commit(
 
 
 def test_only_finance_may_change_budgets(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get(reverse("awards:finance")).status_code == 403
     client.post(reverse("awards:finance_schedule"))
     assert not CaseEvent.objects.filter(action="payouts_requested").exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicants.models import Application, Enterprise, Status
 from applicants.roles import Role
-from tests.factories import EnterpriseFactory, credit_code_for, make_user
+from tests.factories import EnterpriseFactory, credit_code_for, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def _measure(client, url: str, params: dict[str, str]) -> tuple[int, float, obje
 )
 def test_ten_thousand_cases_cost_the_same_queries_as_ten(client, params, record_property):
     reviewer = make_user(Role.COUNTY_REVIEWER, jurisdiction="411502")
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     _bulk_cases(10, offset=0)
     client.get(QUEUE)  # warm caches (session, rules file) outside the measurement
     small_page, _, _small = _measure(client, QUEUE, params)

@@ -12,7 +12,7 @@ from applicants.models import CaseEvent, EvidenceFile, Status
 from applicants.roles import Role
 from applicants.workflow import transitions_from
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, EnterpriseFactory
+from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_anonymous_visitors_are_sent_to_login(client):
 
 def test_enterprise_users_get_403_everywhere_under_review(client, enterprise_user):
     own = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise_user.enterprise)
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     for url in (QUEUE, _detail(own), reverse("awards:finance")):
         assert client.get(url).status_code == 403
     response = client.post(reverse("awards:case_decide", args=[own.pk]), {"action": "withdraw"})
@@ -52,7 +52,7 @@ def test_a_county_reviewer_sees_only_their_jurisdiction(client, county_reviewer)
     mine = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
     theirs = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411521")
     ApplicationFactory(status=Status.DRAFT, jurisdiction="411502")
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert _ids(client.get(QUEUE)) == [mine.pk]
     # Another jurisdiction is not even a choice: the filter is refused, the scope stays.
     assert _ids(client.get(QUEUE, {"queue": "all", "jurisdiction": "411521"})) == [mine.pk]
@@ -68,7 +68,7 @@ def test_city_reviewers_see_what_counties_recommended(client, city_reviewer):
     submitted = ApplicationFactory(status=Status.SUBMITTED)
     recommended = ApplicationFactory(status=Status.RECOMMENDED, jurisdiction="411521")
     reviewed = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert set(_ids(client.get(QUEUE))) == {recommended.pk, reviewed.pk}
     assert client.get(_detail(submitted)).status_code == 404
 
@@ -76,7 +76,7 @@ def test_city_reviewers_see_what_counties_recommended(client, city_reviewer):
 def test_the_pending_queue_holds_only_what_waits_for_the_role(client, county_reviewer):
     waiting = ApplicationFactory(status=Status.SUBMITTED)
     done = ApplicationFactory(status=Status.RECOMMENDED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     assert _ids(client.get(QUEUE)) == [waiting.pk]
     assert set(_ids(client.get(QUEUE, {"queue": "all"}))) == {waiting.pk, done.pk}
     assert _ids(client.get(QUEUE, {"status": "recommended"})) == [done.pk]
@@ -117,7 +117,7 @@ def city_cases(city_reviewer):
 
 def test_filters_by_item_status_jurisdiction_and_dates(client, city_reviewer, city_cases):
     a, b, c = city_cases
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert set(_ids(client.get(QUEUE, {"item": "contest_provincial"}))) == {b.pk, c.pk}
     assert _ids(client.get(QUEUE, {"status": "reviewed"})) == [b.pk]
     assert _ids(client.get(QUEUE, {"jurisdiction": "411521"})) == [a.pk]
@@ -129,7 +129,7 @@ def test_filters_by_item_status_jurisdiction_and_dates(client, city_reviewer, ci
 
 def test_search_by_enterprise_name_or_credit_code(client, city_reviewer, city_cases):
     a, b, _ = city_cases
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert _ids(client.get(QUEUE, {"q": "信息服务"})) == [b.pk]
     code = a.enterprise.credit_code
     assert _ids(client.get(QUEUE, {"q": code})) == [a.pk]
@@ -138,7 +138,7 @@ def test_search_by_enterprise_name_or_credit_code(client, city_reviewer, city_ca
 
 def test_sort_by_submission_amount_and_enterprise(client, city_reviewer, city_cases):
     a, b, c = city_cases
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert _ids(client.get(QUEUE)) == [a.pk, b.pk, c.pk]  # oldest first by default
     assert _ids(client.get(QUEUE, {"sort": "-submitted_at"})) == [c.pk, b.pk, a.pk]
     assert _ids(client.get(QUEUE, {"sort": "amount"})) == [b.pk, c.pk, a.pk]
@@ -149,7 +149,7 @@ def test_sort_by_submission_amount_and_enterprise(client, city_reviewer, city_ca
 
 def test_the_amount_column_is_the_approved_amount_once_approved(client, city_reviewer):
     case = case_in(Status.APPROVED, expected_amount="1.00")
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.get(QUEUE, {"queue": "all"})
     row = next(x for x in response.context["page"].object_list if x.pk == case.pk)
     assert str(row.amount) == "100000.00"
@@ -159,7 +159,7 @@ def test_the_amount_column_is_the_approved_amount_once_approved(client, city_rev
 def test_pages_of_fifty(client, county_reviewer, settings):
     settings.REVIEW_QUEUE_PAGE_SIZE = 5
     cases = ApplicationFactory.create_batch(12, status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     seen = []
     for page in (1, 2, 3):
         seen += _ids(client.get(QUEUE, {"page": page}))
@@ -184,7 +184,7 @@ def test_pages_of_fifty(client, county_reviewer, settings):
 )
 def test_bad_filter_input_never_fails(client, city_reviewer, params):
     ApplicationFactory(status=Status.RECOMMENDED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get(QUEUE, params).status_code == 200
 
 
@@ -194,7 +194,7 @@ def test_bad_filter_input_never_fails(client, city_reviewer, params):
 def test_bulk_recommend_from_the_queue_reports_each_case(client, county_reviewer):
     fresh = ApplicationFactory(status=Status.SUBMITTED)
     decided = ApplicationFactory(status=Status.RECOMMENDED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         reverse("awards:queue_bulk"),
         {"action": "recommend", "ids": [fresh.pk, decided.pk], "next": f"{QUEUE}?queue=all"},
@@ -209,7 +209,7 @@ def test_bulk_recommend_from_the_queue_reports_each_case(client, county_reviewer
 
 
 def test_bulk_refuses_a_foreign_redirect_and_bad_ids(client, county_reviewer):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         reverse("awards:queue_bulk"),
         {"action": "recommend", "ids": ["x"], "next": "https://evil.example/"},
@@ -220,7 +220,7 @@ def test_bulk_refuses_a_foreign_redirect_and_bad_ids(client, county_reviewer):
 
 def test_bulk_approve_is_not_offered_to_a_county(client, county_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         reverse("awards:queue_bulk"), {"action": "approve", "ids": [case.pk]}, follow=True
     )
@@ -246,7 +246,7 @@ def test_the_case_page_shows_facts_evidence_amount_trace_history(client, county_
     )
     evidence.file.save("cert.pdf", ContentFile(content), save=False)
     evidence.save()
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.get(_detail(case))
     html = response.content.decode()
     assert response.status_code == 200
@@ -274,7 +274,7 @@ def test_the_case_page_shows_facts_evidence_amount_trace_history(client, county_
 
 def test_buttons_are_exactly_the_transitions_allowed_posting_keys(client, city_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     html = client.get(_detail(case)).content.decode()
     allowed = transitions_from(Status.REVIEWED, Role.CITY_REVIEWER)
     for t in allowed:
@@ -285,14 +285,14 @@ def test_buttons_are_exactly_the_transitions_allowed_posting_keys(client, city_r
 
 def test_no_buttons_for_an_official_without_actions(client, finance_user):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(_detail(case)).content.decode()
     assert 'name="action"' not in html
 
 
 def test_decide_from_the_page_then_the_stale_button_gets_a_message(client, county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     url = reverse("awards:case_decide", args=[case.pk])
     response = client.post(url, {"action": "recommend"}, follow=True)
     assert "已办理：县区已推荐" in response.content.decode()
@@ -303,7 +303,7 @@ def test_decide_from_the_page_then_the_stale_button_gets_a_message(client, count
 
 def test_a_negative_decision_without_reason_is_a_form_error(client, county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(
         reverse("awards:case_decide", args=[case.pk]), {"action": "county_return", "reason": ""}
     )
@@ -315,7 +315,7 @@ def test_a_negative_decision_without_reason_is_a_form_error(client, county_revie
 
 def test_a_returned_case_carries_its_reason_to_the_history(client, county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED)
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     client.post(
         reverse("awards:case_decide", args=[case.pk]),
         {"action": "county_return", "reason": "请补充获奖证书原件扫描件"},
@@ -339,7 +339,7 @@ def test_a_returned_case_carries_its_reason_to_the_history(client, county_review
 )
 def test_bad_decision_input_is_400_never_500(client, city_reviewer, data):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     response = client.post(reverse("awards:case_decide", args=[case.pk]), data)
     assert response.status_code == 400
     case.refresh_from_db()
@@ -348,7 +348,7 @@ def test_bad_decision_input_is_400_never_500(client, city_reviewer, data):
 
 def test_approve_with_override_from_the_page(client, city_reviewer):
     case = ApplicationFactory(status=Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     url = reverse("awards:case_decide", args=[case.pk])
     refused = client.post(url, {"action": "approve", "amount": "60000.00"})
     assert refused.status_code == 400
@@ -371,7 +371,7 @@ def test_duplicates_and_earlier_awards_for_the_same_project_are_flagged(client, 
         item="contest_national",
         possible_duplicate_of=first,
     )
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     html = client.get(_detail(case)).content.decode()
     assert 'id="duplicate-warning"' in html
     assert first.reference in html
@@ -381,20 +381,20 @@ def test_duplicates_and_earlier_awards_for_the_same_project_are_flagged(client, 
 
 
 def test_case_ids_that_do_not_exist_are_404(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get("/review/cases/99999999/").status_code == 404
     assert client.get("/review/cases/99999999999999999999999/").status_code == 404
 
 
 def test_county_reviewers_of_another_county_cannot_open_by_url(client, other_county_reviewer):
     case = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
-    client.force_login(other_county_reviewer)
+    sign_in(client, other_county_reviewer)
     assert client.get(_detail(case)).status_code == 404
 
 
 def test_admins_can_look_but_have_no_buttons(client, admin_user_):
     case = ApplicationFactory(status=Status.RECOMMENDED)
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     response = client.get(_detail(case))
     assert response.status_code == 200
     assert response.context["detail"].actions == []
@@ -402,16 +402,16 @@ def test_admins_can_look_but_have_no_buttons(client, admin_user_):
 
 def test_dashboards_link_to_the_queues(client, role_users):
     for role in (Role.COUNTY_REVIEWER, Role.CITY_REVIEWER, Role.FINANCE, Role.ADMIN):
-        client.force_login(role_users[role])
+        sign_in(client, role_users[role])
         html = client.get(reverse("home")).content.decode()
         assert f'href="{QUEUE}"' in html, role
-    client.force_login(role_users[Role.FINANCE])
+    sign_in(client, role_users[Role.FINANCE])
     assert reverse("awards:finance") in client.get(reverse("home")).content.decode()
 
 
 def test_the_review_pages_speak_english_on_request(client, city_reviewer):
     case = case_in(Status.APPROVED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     client.post(reverse("set_language"), {"language": "en", "next": QUEUE})
     html = client.get(QUEUE, {"queue": "all"}).content.decode()
     assert "Review queue" in html
@@ -427,7 +427,7 @@ def test_the_review_pages_speak_english_on_request(client, city_reviewer):
 def test_bulk_ids_that_only_look_like_digits_are_refused_not_crashed(
     client, county_reviewer, bad_id
 ):
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.post(reverse("awards:queue_bulk"), {"action": "recommend", "ids": [bad_id]})
     assert response.status_code == 302
     assert response.url == QUEUE
@@ -440,7 +440,7 @@ def test_a_duplicate_outside_the_officials_scope_is_flagged_without_its_details(
     case = ApplicationFactory(
         status=Status.RECOMMENDED, enterprise=hidden.enterprise, possible_duplicate_of=hidden
     )
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     page = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
     assert 'id="duplicate-warning"' in page
     assert "尚未推荐的那一件" not in page

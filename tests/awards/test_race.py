@@ -18,7 +18,7 @@ from applicants.models import CaseEvent, Status
 from applicants.roles import Role
 from awards.models import Award
 from awards.services.decisions import case_decide
-from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
+from tests.factories import ApplicationFactory, EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,7 +78,7 @@ def test_two_simultaneous_api_decisions_answer_200_and_409():
     clients = []
     for _ in range(2):
         client = Client()
-        client.force_login(make_user(Role.CITY_REVIEWER))
+        sign_in(client, make_user(Role.CITY_REVIEWER))
         clients.append(client)
     url = f"/api/v1/cases/{case.pk}/transitions/"
 
@@ -110,7 +110,7 @@ def test_two_simultaneous_page_decisions_show_the_loser_a_message():
     clients = []
     for _ in range(2):
         client = Client()
-        client.force_login(make_user(Role.CITY_REVIEWER))
+        sign_in(client, make_user(Role.CITY_REVIEWER))
         clients.append(client)
     url = f"/review/cases/{case.pk}/decide/"
 

@@ -22,7 +22,7 @@ from awards.reports import exports, selectors, services
 from awards.reports.models import ExportState, PayoutExport
 from awards.spreadsheets import MONEY_FORMAT
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, EnterpriseFactory, make_user
+from tests.factories import ApplicationFactory, EnterpriseFactory, make_user, sign_in
 
 THIS_YEAR = timezone.localdate().year
 NEXT_YEAR = THIS_YEAR + 1
@@ -137,7 +137,7 @@ def export(client, file_format: str, **filters: str):
 @pytest.mark.django_db
 def test_the_page_sums_planned_paid_and_queued_per_year_and_in_total(client, finance_user):
     cases = mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.get(reverse(REPORTS))
     assert response.status_code == 200
     groups = {g.key: g for g in response.context["groups"].object_list}
@@ -169,7 +169,7 @@ def test_every_grouping_adds_up_to_the_total_and_is_labelled_in_words(
 ):
     mixed_cases()
     award_case(Status.SCHEDULED, amount="1234.00", programme=luoshan_programme)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.get(reverse(REPORTS), {"group": group_by})
     assert response.status_code == 200
     groups = response.context["groups"].object_list
@@ -194,7 +194,7 @@ def test_every_grouping_adds_up_to_the_total_and_is_labelled_in_words(
 @pytest.mark.django_db
 def test_filters_narrow_the_report(client, finance_user):
     cases = mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
 
     def total(**params):
         response = client.get(reverse(REPORTS), params)
@@ -228,7 +228,7 @@ def test_filters_narrow_the_report(client, finance_user):
 def test_a_bad_filter_is_a_400_with_its_message_never_a_500(
     client, finance_user, params, field, message
 ):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = client.get(reverse(REPORTS), params)
     assert response.status_code == 400
     assert str(message) in response.context["filter"].errors[field]
@@ -242,7 +242,7 @@ def test_a_bad_filter_is_a_400_with_its_message_never_a_500(
 def test_a_county_reviewer_sees_and_exports_only_its_jurisdiction(client, county_reviewer):
     cases = mixed_cases()
     own = [c for c in every(cases) if c.jurisdiction == county_reviewer.jurisdiction]
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     response = client.get(reverse(REPORTS))
     assert response.context["totals"].count == len(own) == 3
     assert response.context["totals"].amount == db_sum(own)
@@ -262,7 +262,7 @@ def test_county_finance_reports_its_countys_matching_programme(client, luoshan_p
     mixed_cases()
     match = award_case(Status.SCHEDULED, amount="4321.00", programme=luoshan_programme)
     user = make_user(Role.COUNTY_FINANCE, jurisdiction=luoshan_programme)
-    client.force_login(user)
+    sign_in(client, user)
     totals = client.get(reverse(REPORTS)).context["totals"]
     assert (totals.count, totals.amount) == (1, match.award.amount)
 
@@ -277,7 +277,7 @@ def test_enterprises_get_403_everywhere_and_visitors_the_login(client, enterpris
     ]
     for url in urls:
         assert client.get(url).status_code == 302
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     for url in urls:
         assert client.get(url).status_code == 403
     assert export(client, "xlsx").status_code == 403
@@ -299,7 +299,7 @@ def _page_queries(client, django_assert_num_queries, n: int) -> int:
 def test_the_page_makes_the_same_queries_for_5_and_50_cases(
     client, finance_user, django_assert_num_queries
 ):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     for _ in range(5):
         award_case(Status.SCHEDULED)
     few = _page_queries(client, django_assert_num_queries, 5)
@@ -345,7 +345,7 @@ def test_the_xlsx_lists_each_award_with_subtotals_and_totals_matching_the_databa
     client, finance_user
 ):
     cases = mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = export(client, "xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -380,7 +380,7 @@ def test_the_xlsx_lists_each_award_with_subtotals_and_totals_matching_the_databa
 @pytest.mark.django_db
 def test_the_csv_has_a_bom_the_same_lines_and_money_with_two_places(client, finance_user):
     cases = mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = export(client, "csv", group="status")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -405,7 +405,7 @@ def test_formulas_typed_by_an_enterprise_come_out_inert_in_both_files(client, fi
     Application.objects.filter(pk=case.pk).update(project_name=FORMULA)
     case.enterprise.name = "@SUM(1)"
     case.enterprise.save()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     sheet, rows = xlsx_rows(export(client, "xlsx").content)
     line = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == case.reference)
     assert line[HEADERS.index("项目/成果名称")].value == "'" + FORMULA
@@ -424,7 +424,7 @@ def test_formulas_typed_by_an_enterprise_come_out_inert_in_both_files(client, fi
 @pytest.mark.django_db
 def test_every_export_is_an_audit_entry_with_who_the_filter_and_the_rows(client, finance_user):
     mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     export(client, "xlsx", year=str(THIS_YEAR), q="  ")
     event = CaseEvent.objects.get(action=services.AUDIT_ACTION)
     assert event.actor == finance_user
@@ -442,7 +442,7 @@ def test_every_export_is_an_audit_entry_with_who_the_filter_and_the_rows(client,
 
 @pytest.mark.django_db
 def test_an_unknown_format_is_a_message_not_a_file(client, finance_user):
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     response = export(client, "pdf", year=str(THIS_YEAR))
     assert response.status_code == 302
     assert response["Location"] == reverse(REPORTS) + f"?year={THIS_YEAR}"
@@ -460,7 +460,7 @@ def test_a_large_export_is_a_job_the_page_follows_to_a_download(
 ):
     settings.REPORT_EXPORT_INLINE_ROWS = 3
     cases = mixed_cases()
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = export(client, "csv", group="item")
     assert len(callbacks) == 1
@@ -499,17 +499,17 @@ def test_only_the_requester_or_an_administrator_downloads_an_export(
 ):
     settings.REPORT_EXPORT_INLINE_ROWS = 0
     award_case(Status.SCHEDULED)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     with django_capture_on_commit_callbacks(execute=True):
         export(client, "xlsx")
     job = PayoutExport.objects.get()
     download = reverse("awards:report_export_download", args=[job.pk])
     status = reverse("awards:report_export_status", args=[job.pk])
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     assert client.get(download).status_code == 404
     assert client.get(status).status_code == 404
     assert job.pk not in [e.pk for e in client.get(reverse(REPORTS)).context["exports"]]
-    client.force_login(admin_user_)
+    sign_in(client, admin_user_)
     assert client.get(download).status_code == 200
     assert client.get(reverse("awards:report_export_download", args=[job.pk + 99])).status_code == (
         404
@@ -526,7 +526,7 @@ def test_an_unfinished_export_shows_its_progress_and_polls(client, finance_user)
         rows=10,
         rows_done=4,
     )
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     html = client.get(reverse("awards:report_export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html
     assert 'max="10" value="4"' in html
@@ -586,7 +586,7 @@ def test_a_job_is_scoped_by_its_requesters_view_when_it_runs(
 ):
     settings.REPORT_EXPORT_INLINE_ROWS = 1
     cases = mixed_cases()
-    client.force_login(county_reviewer)
+    sign_in(client, county_reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         export(client, "csv")
     job = PayoutExport.objects.get()
@@ -614,7 +614,7 @@ def test_a_large_export_runs_in_a_real_worker_with_progress_and_a_download(
     settings.REPORT_EXPORT_INLINE_ROWS = 4
     finance = make_user(Role.FINANCE)
     cases = mixed_cases()
-    client.force_login(finance)
+    sign_in(client, finance)
     response = export(client, "xlsx", group="jurisdiction")
     assert response.status_code == 302
     job = PayoutExport.objects.get()
@@ -651,7 +651,7 @@ def test_cases_moved_through_the_real_workflow_are_reported_where_they_stand(cli
     planned = case_in(Status.SCHEDULED, pay_year=THIS_YEAR)
     queued = case_in(Status.CONFIRMED)
     case_in(Status.ANNOUNCED)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     rows = csv_rows(export(client, "csv", group="status").content)
     status_of = {r[0]: r[HEADERS.index("状态")] for r in rows}
     assert status_of[planned.reference] == "已安排"

@@ -44,7 +44,7 @@ from awards.payouts.services import payout_run_create
 from awards.reports import services as reports
 from awards.reports.models import PayoutExport
 from tests.awards.helpers import case_in, finance_user
-from tests.factories import TINY_PDF, make_user
+from tests.factories import TINY_PDF, make_user, sign_in
 
 LOGIN = "login"  # a redirect to the login form
 OK = "ok"  # through access control (see the module docstring)
@@ -434,7 +434,7 @@ def test_access(name: str, actor: str) -> None:
     url = reverse(name, args=route.args(world))
     client = Client()
     if actor != "anonymous":
-        client.force_login(world.user(actor))
+        sign_in(client, world.user(actor))
     response = client.get(url) if route.method == "GET" else client.post(url, route.data)
     answer = _answer(response)
     expected = route.expected[actor]

@@ -23,6 +23,7 @@ from tests.awards.test_reports import (
     mixed_cases,
     xlsx_rows,
 )
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_the_cli_writes_the_same_file_as_the_page(tmp_path, client, finance_user
     mixed_cases()
     out = tmp_path / "cli.csv"
     assert run("--format", "csv", "--out", str(out))[0] == 0
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     page = client.post(reverse("awards:report_export"), {"format": "csv"})
     assert page.content == out.read_bytes()
 

@@ -11,6 +11,7 @@ from django.test import Client
 
 from applicants.models import User
 from portal.services import demo_data_load
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_every_linked_page_answers(username, language):
     client = Client()
     client.cookies["django_language"] = language
     if username:
-        client.force_login(User.objects.get(username=username))
+        sign_in(client, User.objects.get(username=username))
     statuses = _walk(client)
     assert len(statuses) >= len(START)
     failures = {url: code for url, code in statuses.items() if code >= 400}

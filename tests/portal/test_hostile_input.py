@@ -11,6 +11,7 @@ from django.urls import reverse
 from applicants.models import CaseEvent, Status
 from awards.models import Award
 from tests.awards.helpers import case_in
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,11 @@ def test_every_query_parameter_of_the_busy_pages_takes_hostile_input(
     client, city_reviewer, finance_user, value
 ):
     everything = dict.fromkeys(PARAMETERS, value)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     for name in ("awards:queue", "awards:reports", "awards:dashboards", "case-list"):
         response = client.get(reverse(name), everything)
         assert response.status_code < 500, (name, value, response.status_code)
-    client.force_login(finance_user)
+    sign_in(client, finance_user)
     for name in ("awards:finance", "awards:batches", "awards:reports", "awards:dashboards"):
         response = client.get(reverse(name), everything)
         assert response.status_code < 500, (name, value, response.status_code)
@@ -59,7 +60,7 @@ def test_decisions_take_hostile_input_and_store_nothing_they_should_not(
     client, city_reviewer, value
 ):
     case = case_in(Status.REVIEWED)
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     before = CaseEvent.objects.count()
     for body in (
         {"action": value},

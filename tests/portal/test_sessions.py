@@ -11,7 +11,7 @@ from applicants.services.applications import ApplicationInput, application_creat
 from applicants.services.evidence import evidence_add
 from portal.middleware import LAST_ACTIVITY_KEY, SIGNED_OUT_NOTICE_SECONDS
 from tests.applicants.test_enterprises import _form as registration_form
-from tests.factories import TEST_PASSWORD, upload
+from tests.factories import TEST_PASSWORD, sign_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_the_api_answers_401_json_when_the_session_expired(client, county_review
 
 
 def test_a_session_from_before_the_limits_is_stamped_not_signed_out(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     session = client.session
     del session[LAST_ACTIVITY_KEY]  # as a session signed in before the limits were deployed
     session.set_expiry(None)

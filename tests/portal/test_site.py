@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from applicants.roles import Role
 from tests.conftest import REPO_ROOT
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, sign_in
 
 DASHBOARD_TITLES = {
     Role.ENTERPRISE: "企业工作台",
@@ -46,7 +46,7 @@ def test_anonymous_visitors_are_sent_to_login(client, db, url_name):
 
 
 def test_pages_are_chinese_by_default_and_english_on_request(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     assert "企业工作台" in client.get(reverse("home")).content.decode()
     response = client.post(
         reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True

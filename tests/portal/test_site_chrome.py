@@ -11,6 +11,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.log import configure_logging
 
+from tests.factories import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +40,7 @@ def test_the_language_menu_names_each_language_in_itself(client, language):
 
 
 def test_english_pages_use_english_punctuation(client, city_reviewer):
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     page = english(client).get(reverse("home")).content.decode()
     assert "Current role: " in page
     assert "：" not in re.sub(r"<[^>]+>", "", page[page.index('id="dashboard-role"') :][:200])
@@ -84,7 +86,7 @@ def test_runserver_request_lines_keep_their_time():
 
 
 def test_a_refused_request_is_one_warning_line_not_a_traceback(client, enterprise_user):
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     responses = []
     lines = _console_lines(lambda: responses.append(client.get(reverse("awards:queue"))))
     assert responses[0].status_code == 403

@@ -15,7 +15,7 @@ from applicants.models import Status
 from applicants.trace import group_amounts_in_text, grouped_amount, trace_rows
 from rules import quote
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_the_enterprise_live_quote_is_in_words(client, enterprise_user):
     enterprise_user.enterprise.applicant_type = "data_trading_operator"
     enterprise_user.enterprise.jurisdiction = "411521"
     enterprise_user.enterprise.save()
-    client.force_login(enterprise_user)
+    sign_in(client, enterprise_user)
     url = reverse("applicants:quote", args=["first_transaction"])
     data = {"event_date": "2025-06-01", "transaction_amount": "3,000,000.00"}
     assert_in_words_zh(text_of(client.post(url, data).content.decode(), "quote-trace"))
@@ -119,7 +119,7 @@ def _stored_case():
 
 def test_the_enterprise_reads_its_stored_trace_in_words(client):
     case = _stored_case()
-    client.force_login(case.created_by)
+    sign_in(client, case.created_by)
     url = reverse("applicants:detail", args=[case.pk])
     assert_in_words_zh(text_of(client.get(url).content.decode(), "stored-trace"))
     assert_in_words_en(text_of(english(client).get(url).content.decode(), "stored-trace"))
@@ -134,7 +134,7 @@ def test_officials_read_the_approved_awards_stored_trace_in_words(client, city_r
         applicant_type="data_trading_operator",
     )
     assert case.award.trace[0]["step"] == "time_window"  # stored, not priced again
-    client.force_login(city_reviewer)
+    sign_in(client, city_reviewer)
     url = reverse("awards:case_detail", args=[case.pk])
     assert_in_words_zh(text_of(client.get(url).content.decode(), "rule-trace"))
     assert_in_words_en(text_of(english(client).get(url).content.decode(), "rule-trace"))
