@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from applicants.audit import audit_append
 from applicants.models import LoginFailure, User
+from applicants.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ def _window_start() -> datetime:
 
 
 def _normal(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+    # Invisible characters never make another account: "admin\u200b" counts against admin.
+    return clean_text(username).replace("\x00", "").lower()[:150]
 
 
 def _lock_of(failures: QuerySet[LoginFailure], limit: int, *, by_address: bool) -> Lock | None:

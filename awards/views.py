@@ -107,7 +107,10 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     """Apply one bulk action to the selected cases and report each case's outcome."""
     form = BulkDecisionForm(request.POST, actions=bulk_actions_for(_user(request).role))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path of this site: redirect() would read a bare word as a view name.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = reverse("awards:queue")
     if not form.is_valid():
         for errors in form.errors.values():
