@@ -1,12 +1,23 @@
-"""Passwords: change (signed in) and reset by email (signed out), Django's views, our templates."""
+"""Passwords: change (signed in) and reset by email (signed out), Django's views, our templates;
+re-authentication; officials' second factor (two-factor/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from applicants import views
+from applicants.reauth import reauth_confirm, reauthentication_required_unless
 
 urlpatterns = [
-    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    # The change a colleague's initial password forces comes right after the sign-in, and its
+    # form asks that password: no second confirmation then (applicants.middleware).
+    path(
+        "password/change/",
+        reauthentication_required_unless(
+            lambda request: request.user.must_change_password,
+            views.PasswordChangeView.as_view(),
+        ),
+        name="password_change",
+    ),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -28,4 +39,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("confirm/", reauth_confirm, name="reauth"),
 ]

@@ -7,9 +7,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-# What such a user may still open: the change itself, signing out, the language switch.
+# What such a user may still open: the change itself (and its re-authentication), signing out,
+# the language switch; an official's second factor, which comes first.
 PASSWORD_CHANGE_ALLOWED_VIEWS = frozenset(
-    {"password_change", "password_change_done", "logout", "set_language"}
+    {
+        "password_change",
+        "password_change_done",
+        "reauth",
+        "logout",
+        "set_language",
+        "two_factor:verify",
+        "two_factor:enrol",
+        "two_factor:backup_codes",
+    }
 )
 PASSWORD_CHANGE_REQUIRED = _("请先设置您自己的密码，再使用平台。")
 

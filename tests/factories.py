@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import factory
 from django.utils import timezone
@@ -11,6 +12,9 @@ from stdnum.cn import uscc
 from applicants.models import Application, Enterprise, Status, User
 from applicants.roles import Role
 from applicants.services.accounts import user_create
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 TEST_PASSWORD = "test-password-123"
 
@@ -164,6 +168,57 @@ def with_database_owner_rights() -> Iterator[None]:
 def sign_in(client: object, user: User) -> None:
     """Sign `user` in on a test client the way a person would end up: every factor passed.
 
-    The one helper tests use to log anyone in, so officials' second factor is handled in one place.
+    The one helper tests use to log anyone in, so officials' second factor is handled in one place:
+    an official gets a confirmed authenticator (if none yet) and the session is marked verified
+    by it, as django_otp.login marks it after a real code.
     """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from applicants.two_factor.selectors import two_factor_required
+
     client.force_login(user)  # type: ignore[attr-defined]
+    if two_factor_required(user=user):
+        session = client.session  # type: ignore[attr-defined]
+        session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+        session.save()
+
+
+def authenticator_of(user: User) -> "TOTPDevice":
+    """The user's confirmed authenticator (TOTP device), enrolled now if there is none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device: "TOTPDevice") -> str:
+    """The code the authenticator app shows now, or the next one if now's was used already
+    (a code passes once: django-otp remembers the last time step it accepted)."""
+    import time as clock
+
+    from django_otp.oath import hotp
+
+    device.refresh_from_db()
+
+    def now_step() -> int:
+        return (int(clock.time()) - device.t0) // device.step + device.drift
+
+    step = max(now_step(), device.last_t + 1)
+    if step > now_step() + device.tolerance:
+        # Both codes the tolerance accepts are spent: wait for the clock's next step.
+        clock.sleep(device.step - (clock.time() - device.t0) % device.step + 0.05)
+        step = max(now_step(), device.last_t + 1)
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
+def confirm_identity(client: object, user: User, password: str = TEST_PASSWORD) -> None:
+    """Pass the re-authentication page (password, and a code for an official) as a person does."""
+    from django.urls import reverse
+
+    from applicants.two_factor.selectors import two_factor_required
+
+    data = {"password": password}
+    if two_factor_required(user=user):
+        data["code"] = totp_code(authenticator_of(user))
+    response = client.post(reverse("reauth"), data)  # type: ignore[attr-defined]
+    assert response.status_code == 302, response.content.decode()[:2000]

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "applicants",
     "awards",
     "portal",
@@ -48,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device: the second factor this session passed, if any.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An idle session ends before anything else looks at the user; signed-in pages are not cached.
     "portal.middleware.SessionIdleMiddleware",
@@ -159,6 +164,40 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+
+# Officials' second factor (applicants/two_factor/, docs/security.md): every role listed here
+# passes a TOTP code (or a backup code) after the password before any other page or the API.
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES",
+    default=["county_reviewer", "county_finance", "city_reviewer", "finance", "admin"],
+)
+_ROLE_KEYS = {
+    "enterprise",
+    "county_reviewer",
+    "county_finance",
+    "city_reviewer",
+    "finance",
+    "admin",
+}
+if not set(OTP_REQUIRED_ROLES) <= _ROLE_KEYS:
+    # A misspelt role would silently let that role in on a password alone.
+    raise ImproperlyConfigured(
+        f"OTP_REQUIRED_ROLES: unknown roles {set(OTP_REQUIRED_ROLES) - _ROLE_KEYS}"
+    )
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="信阳数据产业奖补平台")
+# Backup codes given at enrolment and at each regeneration (each works once).
+OTP_BACKUP_CODE_COUNT = env.int("OTP_BACKUP_CODE_COUNT", default=10)
+# django-otp's own back-off after a wrong code: 1, 2, 4… seconds times this factor, per device.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+# The admin's device pages show no secrets (a reset is the admin's tool, not reading keys).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Re-authentication (applicants/reauth.py): password, email, 2FA and bank-account changes need a
+# password (and, for officials, a code) confirmed within this many seconds.
+REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=300)
+if REAUTH_SECONDS < 1:
+    raise ImproperlyConfigured("REAUTH_SECONDS must be at least 1 (seconds)")
 
 # Sessions end after this many minutes without activity (docs/security.md). Officials' cookies
 # also end when the browser closes; an enterprise's persists, bounded by its longer limit, because

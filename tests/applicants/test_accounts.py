@@ -17,7 +17,7 @@ from applicants.models import Enterprise, User
 from applicants.roles import Role
 from applicants.services.enterprises import enterprise_member_invite
 from tests.applicants.test_enterprises import _form
-from tests.factories import TEST_PASSWORD, credit_code_for, make_user, sign_in
+from tests.factories import TEST_PASSWORD, confirm_identity, credit_code_for, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,7 @@ def test_the_user_menu_links_to_the_password_change(client, enterprise_user):
 
 def test_a_user_changes_their_password(client, county_reviewer):
     sign_in(client, county_reviewer)
+    confirm_identity(client, county_reviewer)
     response = client.post(
         CHANGE,
         {
@@ -104,6 +105,7 @@ def test_a_wrong_current_password_or_the_same_one_is_refused_with_a_message(
     client, enterprise_user
 ):
     sign_in(client, enterprise_user)
+    confirm_identity(client, enterprise_user)
     wrong = client.post(
         CHANGE,
         {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -124,6 +126,7 @@ def test_a_wrong_current_password_or_the_same_one_is_refused_with_a_message(
 
 def test_the_change_page_is_in_english_too(client, enterprise_user):
     sign_in(client, enterprise_user)
+    confirm_identity(client, enterprise_user)
     client.cookies["django_language"] = "en"
     html = client.get(CHANGE).content.decode()
     assert "Change password" in html
