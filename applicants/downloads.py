@@ -1,7 +1,9 @@
 """The one way an evidence file leaves the server: inline, with the type sniffed at upload."""
 
 import logging
+from typing import Protocol
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
 from applicants.files import download_name
@@ -10,8 +12,18 @@ from applicants.models import EvidenceFile
 logger = logging.getLogger(__name__)
 
 
-def evidence_response(evidence: EvidenceFile) -> FileResponse:
-    """Stream the file; the caller has already checked access with `evidence_get_for`."""
+class StoredUpload(Protocol):
+    """An uploaded file as stored: evidence, or a business licence (applicants/verification)."""
+
+    pk: int
+    file: FieldFile
+    original_name: str
+    content_type: str
+
+
+def evidence_response(evidence: "EvidenceFile | StoredUpload") -> FileResponse:
+    """Stream the file; the caller has already checked access (`evidence_get_for`, or
+    `licence_for_review` for a licence)."""
     try:
         stream = evidence.file.open("rb")
     except FileNotFoundError:

@@ -87,9 +87,26 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("密码"), label2=_("确认密码")
     )
+    # Checked by the county before the enterprise's first submission (applicants/verification).
+    licence = forms.FileField(
+        label=_("营业执照"),
+        help_text=_("营业执照扫描件或照片（PDF、JPEG 或 PNG），县区核验后方可提交申报。"),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    # Shown once the code turns out to be registered already: a claim instead of a dead end.
+    claim = forms.BooleanField(label=_("提交认领申请（由所属县区核实）"), required=False)
+    claim_statement = CleanCharField(
+        label=_("认领说明"),
+        required=False,
+        multiline=True,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text=_("请写明您与该单位的关系，以及为何认为现有注册有误。"),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["claim_statement"].widget.attrs["rows"] = 3
         jurisdiction = cast(forms.ChoiceField, self.fields["jurisdiction"])
         jurisdiction.choices = [("", CHOOSE), *policy.jurisdiction_choices()]
         applicant_type = cast(forms.ChoiceField, self.fields["applicant_type"])
@@ -114,6 +131,14 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
         if not _BANK_ACCOUNT.fullmatch(account) or not 8 <= len(account.replace(" ", "")) <= 32:
             raise ValidationError(BANK_ACCOUNT_INVALID)
         return account.replace(" ", "")
+
+    def clean_licence(self) -> UploadedFile:
+        upload = self.cleaned_data["licence"]
+        try:
+            evidence_check(upload=upload)
+        except ServiceError as error:
+            raise ValidationError(str(error.message)) from None
+        return upload
 
     def clean(self) -> dict[str, Any]:
         super().clean()

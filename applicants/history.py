@@ -128,6 +128,16 @@ def _other_action_labels() -> dict[str, str]:
     In their own context: the same words are a button elsewhere ("调整批准金额": adjust it).
     """
     return {
+        # Identity checks (applicants/verification): entries about an enterprise, not a case.
+        "identity_requested": pgettext("history action", "提交单位身份核验"),
+        "identity_verified": pgettext("history action", "单位身份核验通过"),
+        "identity_refused": pgettext("history action", "单位身份核验未通过"),
+        "claim_opened": pgettext("history action", "提交单位认领"),
+        "claim_upheld": pgettext("history action", "单位认领成立"),
+        "claim_dismissed": pgettext("history action", "单位认领不成立"),
+        "bank_change_requested": pgettext("history action", "申请变更收款账户"),
+        "bank_change_confirmed": pgettext("history action", "确认变更收款账户"),
+        "bank_change_refused": pgettext("history action", "不予确认收款账户变更"),
         "evidence_added": pgettext("history action", "上传证明材料"),
         "override": pgettext("history action", "调整批准金额"),
         "quota_exempt": pgettext("history action", "设为不占年度名额"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.roles import Role
 from applicants.text import achievement_key
+from applicants.verification.states import IdentityStatus
 
 # The city's own programme; a county's matching programme (县区同步奖励) is keyed by its code.
 CITY_PROGRAMME = "city"
@@ -25,6 +26,32 @@ class Enterprise(models.Model):
     bank_name = models.CharField(_("开户银行"), max_length=200)
     bank_account = models.CharField(_("银行账号"), max_length=40)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    # Checked once by the county (applicants/verification): until verified, cases are drafts only.
+    identity_status = models.CharField(
+        _("身份核验状态"),
+        max_length=16,
+        choices=IdentityStatus.choices,
+        default=IdentityStatus.PENDING,
+    )
+    identity_reason = models.TextField(_("核验意见"), blank=True)
+    identity_decided_by = models.ForeignKey(
+        "User",
+        verbose_name=_("核验人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    identity_decided_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    # The licence the county checks (or checked) now; earlier ones stay in `licences`.
+    licence = models.ForeignKey(
+        "BusinessLicence",
+        verbose_name=_("营业执照"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("申报单位")
@@ -385,3 +412,11 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Identity checks' own rows live in their package; imported here so they join this app.
+from applicants.verification.models import (  # noqa: E402, F401
+    BankAccountChange,
+    BusinessLicence,
+    EnterpriseClaim,
+)

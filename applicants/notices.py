@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 
 from applicants.models import Status
+from applicants.verification.notices import IDENTITY, identity_text
 
 CASE_STATUS = "case_status"
 # One message per enterprise per payout plan run: each of its awards whose pay year changed.
@@ -50,7 +51,7 @@ def _payout_plan(params: Mapping[str, object]) -> str:
     return text
 
 
-_TEXTS = {CASE_STATUS: _case_status, PAYOUT_PLAN: _payout_plan}
+_TEXTS = {CASE_STATUS: _case_status, PAYOUT_PLAN: _payout_plan, IDENTITY: identity_text}
 
 
 def notice_text(code: str, params: Mapping[str, object]) -> str:

@@ -44,6 +44,7 @@ from applicants.models import (
 )
 from applicants.roles import Role
 from applicants.text import names_similar
+from applicants.verification.selectors import identity_blocker
 from applicants.workflow import GRANTED_STATES
 from rules import ItemRule
 
@@ -455,6 +456,10 @@ def submission_blockers(application: Application) -> list[tuple[str, str]]:
     if rule is None:
         return [("item", str(UNKNOWN_ITEM))]
     blockers = []
+    # First: nothing else matters until the county has verified who is applying.
+    identity = identity_blocker(application.enterprise)
+    if identity:
+        blockers.append(("identity", identity))
     if not application.project_name:
         blockers.append(("project_name", str(SUBMIT_FIELD_REQUIRED)))
     if not application.event_date:

@@ -72,7 +72,13 @@ from applicants.services.applications import (
     application_update,
     application_withdraw,
 )
-from applicants.services.enterprises import enterprise_member_invite, enterprise_register
+from applicants.services.enterprises import (
+    CREDIT_CODE_TAKEN_CODE,
+    enterprise_member_invite,
+    enterprise_register,
+)
+from applicants.verification.claims import enterprise_claim_register
+from applicants.verification.errors import CLAIM_OPENED, REGISTERED_PENDING_VERIFICATION
 from applicants.workflow import EDITABLE_STATES, enterprise_sees_document, transitions_from
 from rules import ItemRule, RulesInputError, RulesVersion
 
@@ -116,22 +122,42 @@ def _item(item: str) -> tuple[RulesVersion, ItemRule]:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    """企业注册 (public): the enterprise and its first member, who is then signed in."""
+    """企业注册 (public): the enterprise, its licence and its first member, who is then signed in.
+
+    A code already registered is not a dead end: the form offers a claim (单位认领), which
+    creates the account without the enterprise and asks the county to decide.
+    """
     if request.user.is_authenticated:
         return redirect("home")
-    form = RegistrationForm(_posted(request))
+    form = RegistrationForm(_posted(request), request.FILES if request.method == "POST" else None)
+    claim_offered = bool(form.is_bound and form.data.get("claim"))
     if request.method == "POST" and form.is_valid():
+        claiming = form.cleaned_data["claim"]
         try:
-            user = enterprise_register(
-                enterprise=form.enterprise_input(),
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
-            )
+            if claiming:
+                user = enterprise_claim_register(
+                    enterprise=form.enterprise_input(),
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                    statement=form.cleaned_data["claim_statement"],
+                    licence=form.cleaned_data["licence"],
+                ).claimant
+            else:
+                user = enterprise_register(
+                    enterprise=form.enterprise_input(),
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                    licence=form.cleaned_data["licence"],
+                )
         except ServiceError as error:
             service_error_to_form(form, error)
+            claim_offered = claim_offered or error.code == CREDIT_CODE_TAKEN_CODE
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("注册成功，欢迎使用信阳数据产业奖补平台。"))
+            if claiming:
+                messages.info(request, CLAIM_OPENED)
+                return redirect("home")
+            messages.success(request, REGISTERED_PENDING_VERIFICATION)
             enterprise = _own_enterprise(user)
             warning = credit_code_division_warning(
                 credit_code=enterprise.credit_code, jurisdiction=enterprise.jurisdiction
@@ -142,7 +168,11 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applicants/register.html",
-        {"form": form, "division_warning": _division_warning(form)},
+        {
+            "form": form,
+            "division_warning": _division_warning(form),
+            "claim_offered": claim_offered,
+        },
     )
 
 

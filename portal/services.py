@@ -327,8 +327,9 @@ def demo_data_load() -> list[DemoLogin]:
     enterprises = []
     for data in DEMO_ENTERPRISES:
         code = _with_check_character(data["credit_code"][:17])
+        # Verified: the demo's cases were filed as if the county had checked them already.
         enterprise, _ = Enterprise.objects.get_or_create(
-            credit_code=code, defaults={**data, "credit_code": code}
+            credit_code=code, defaults={**data, "credit_code": code, "identity_status": "verified"}
         )
         enterprises.append(enterprise)
     people = list(DEMO_USERS)
@@ -372,4 +373,8 @@ def demo_data_load() -> list[DemoLogin]:
         logins.append(DemoLogin(username, str(role.label), description))
     created = _demo_cases_load(users)
     _demo_money_load(users, created)
+    from applicants.verification.demo import DEMO_PENDING_USERNAME, demo_pending_enterprise_load
+
+    demo_pending_enterprise_load(password=DEMO_PASSWORD, licence_pdf=_DEMO_PDF)
+    logins.append(DemoLogin(DEMO_PENDING_USERNAME, str(Role.ENTERPRISE.label), "待县区核验的单位"))
     return logins

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("applicants.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprise/", include("applicants.urls")),
+    path("", include("applicants.verification.urls")),
     path("review/", include("awards.urls")),
     # Public pages, no login: the policy calculator (政策计算器) and the announcements (公示).
     path("", include("portal.public_urls")),

@@ -39,6 +39,12 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.com")
     bank_name = "中国银行信阳分行"
     bank_account = factory.Sequence(lambda n: f"62166102{n:011d}")
+    # Verified, so cases can be submitted as before identity checks; `unverified=True` (or
+    # identity_status="pending") makes one that waits for its county.
+    identity_status = "verified"
+
+    class Params:
+        unverified = factory.Trait(identity_status="pending")
 
 
 def make_user(role: str, *, username: str | None = None, **fields: object) -> User:

@@ -3,6 +3,7 @@
 import unicodedata
 from dataclasses import asdict, dataclass, fields, replace
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
@@ -25,6 +26,7 @@ from applicants.models import Enterprise, User
 from applicants.roles import Role
 from applicants.services.accounts import user_create
 from applicants.text import clean_text
+from applicants.verification.services import enterprise_registered
 
 
 def credit_code_normalize(raw: str) -> str:
@@ -42,6 +44,9 @@ def credit_code_normalize(raw: str) -> str:
         raise ServiceError(CREDIT_CODE_CHECKSUM, field="credit_code") from None
     except ValidationError:
         raise ServiceError(CREDIT_CODE_FORMAT, field="credit_code") from None
+
+
+CREDIT_CODE_TAKEN_CODE = "credit_code_taken"
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,15 @@ def enterprise_register(
     enterprise: EnterpriseInput,
     username: str,
     password: str,
+    licence: UploadedFile | None,
     display_name: str = "",
 ) -> User:
-    """Register an enterprise and its first member; returns that member."""
+    """Register an enterprise and its first member; returns that member.
+
+    The business licence is required: the enterprise waits for its county to verify it before
+    any case can be submitted (applicants/verification). A registered code is refused with
+    code "credit_code_taken" (the page then offers a claim).
+    """
     enterprise = enterprise.cleaned()
     code = credit_code_normalize(enterprise.credit_code)
     if enterprise.jurisdiction not in dict(policy.jurisdiction_choices()):
@@ -82,21 +93,25 @@ def enterprise_register(
     if enterprise.applicant_type not in dict(policy.applicant_type_choices()):
         raise ServiceError(UNKNOWN_APPLICANT_TYPE, field="applicant_type")
     if Enterprise.objects.filter(credit_code=code).exists():
-        raise ServiceError(CREDIT_CODE_TAKEN, field="credit_code")
+        raise ServiceError(CREDIT_CODE_TAKEN, field="credit_code", code=CREDIT_CODE_TAKEN_CODE)
     _check_username_free(username)
     try:
         # The savepoint keeps the transaction usable when a concurrent registration wins.
         with transaction.atomic():
             created = Enterprise.objects.create(**{**asdict(enterprise), "credit_code": code})
     except IntegrityError:
-        raise ServiceError(CREDIT_CODE_TAKEN, field="credit_code") from None
-    return _member_create(
+        raise ServiceError(
+            CREDIT_CODE_TAKEN, field="credit_code", code=CREDIT_CODE_TAKEN_CODE
+        ) from None
+    member = _member_create(
         enterprise=created,
         username=username,
         password=password,
         display_name=display_name or enterprise.contact_name,
         email=enterprise.contact_email,
     )
+    enterprise_registered(enterprise=created, actor=member, licence=licence)
+    return member
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from awards.services.announcements import objection_file
 from awards.services.decisions import award_override, award_quota_exempt, case_decide
 from rules import load_rulebook
 from tests.awards.helpers import case_in
-from tests.factories import ApplicationFactory, credit_code_for, sign_in
+from tests.factories import ApplicationFactory, credit_code_for, sign_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -361,6 +361,7 @@ def test_enterprise_fields_are_cleaned_at_registration():
         ),
         username="yunshu-clean",
         password="Xinyang-Reward-2025",
+        licence=upload("营业执照.pdf"),
     )
     enterprise = Enterprise.objects.get(pk=user.enterprise_id)
     assert enterprise.name == "信阳云数科技有限公司"
@@ -384,6 +385,7 @@ def test_enterprise_fields_are_cleaned_at_registration():
             ),
             username="yunshu-empty",
             password="Xinyang-Reward-2025",
+            licence=upload("营业执照.pdf"),
         )
     assert (error.value.message, error.value.field) == (FIELD_REQUIRED, "name")
 

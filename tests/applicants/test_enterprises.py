@@ -7,7 +7,7 @@ from django.urls import reverse
 from applicants.errors import CREDIT_CODE_CHECKSUM, CREDIT_CODE_LENGTH, CREDIT_CODE_TAKEN
 from applicants.models import Enterprise, User
 from applicants.roles import Role
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, credit_code_for, sign_in
+from tests.factories import TEST_PASSWORD, EnterpriseFactory, credit_code_for, sign_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def _form(**overrides):
         "username": "yunshu",
         "password1": "Xinyang-Reward-2025",
         "password2": "Xinyang-Reward-2025",
+        # Each call gets its own file: an upload is read once per request.
+        "licence": upload("营业执照.pdf"),
     }
     return {**data, **overrides}
 
