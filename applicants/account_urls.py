@@ -2,7 +2,7 @@
 re-authentication; officials' second factor (two-factor/)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from applicants import views
 from applicants.reauth import reauth_confirm, reauthentication_required_unless
@@ -40,4 +40,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("confirm/", reauth_confirm, name="reauth"),
+    path("two-factor/", include("applicants.two_factor.urls")),
 ]

@@ -12,6 +12,7 @@ from applicants import policy
 from applicants.history import action_label
 from applicants.login_throttle import login_unlock
 from applicants.models import Application, CaseEvent, Enterprise, LoginFailure, User
+from applicants.two_factor.services import two_factor_reset
 
 
 @admin.register(User)
@@ -23,6 +24,18 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "display_name", "role", "jurisdiction", "enterprise", "is_active")
     list_filter = ("role", "jurisdiction", "is_active")
     list_select_related = ("enterprise",)
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("重置所选账户的两步验证（丢失手机时；下次登录时重新绑定）"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset)
+        for user in users:
+            two_factor_reset(user=user, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            _("已重置 %(n)s 个账户的两步验证，这些账户下次打开平台时须重新绑定身份验证器。")
+            % {"n": len(users)},
+        )
 
 
 @admin.register(Enterprise)

@@ -163,6 +163,9 @@ def _other_action_labels() -> dict[str, str]:
         "payment_failed": pgettext("history action", "银行支付失败"),
         "payouts_exported": pgettext("history action", "导出兑付报表"),
         "login_unlocked": pgettext("history action", "解除登录锁定"),
+        "two_factor_enrolled": pgettext("history action", "启用两步验证"),
+        "two_factor_backup_codes_regenerated": pgettext("history action", "重新生成备用码"),
+        "two_factor_reset": pgettext("history action", "重置两步验证"),
     }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.client_address import client_address
 from applicants.login_throttle import login_failure_record, login_lock, login_success
+from applicants.two_factor.selectors import two_factor_required
 
 ACCOUNT_LOCKED = _(
     "该账户连续 %(limit)s 次密码错误，已暂时锁定，%(until)s（北京时间）后可再试；"
@@ -41,5 +42,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
             if error.code == "invalid_login":
                 login_failure_record(username=username, address=address)
             raise
-        login_success(username=username)
+        # An official's count is cleared by the second factor, not the password: otherwise signing
+        # in again between wrong codes would reset the lockout of code guessing.
+        if not two_factor_required(user=self.get_user()):
+            login_success(username=username)
         return cleaned

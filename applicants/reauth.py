@@ -84,9 +84,20 @@ def reauthentication_required_unless(
             response = HttpResponse(status=403)
             response["HX-Redirect"] = _confirm_url(back or request.path)
             return response
-        return redirect(_confirm_url(request.get_full_path()))
+        return redirect(_confirm_url(_back(request)))
 
     return wrapped
+
+
+def _back(request: HttpRequest) -> str:
+    """Where the confirmed person returns: the page itself, or for a POST the page its form was
+    on (a POST-only address would answer 405 to the return)."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.path and referer.netloc == request.get_host():
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.get_full_path()
 
 
 class ReauthForm(forms.Form):

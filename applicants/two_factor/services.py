@@ -187,8 +187,9 @@ def two_factor_reset(*, user: User, actor: User) -> int:
     the official enrols again at the next page; audited. Returns the devices removed."""
     removed = 0
     for model in (TOTPDevice, StaticDevice):
-        count, _ = model.objects.filter(user=user).delete()
-        removed += count
+        # The devices, not the backup codes deleted with them.
+        _, per_model = model.objects.filter(user=user).delete()
+        removed += per_model.get(model._meta.label, 0)
     audit_append(
         action="two_factor_reset",
         actor=actor,

@@ -56,7 +56,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # An idle session ends before anything else looks at the user; signed-in pages are not cached.
     "portal.middleware.SessionIdleMiddleware",
-    # A colleague's account opened with an initial password: its own password comes first.
+    # An official with only the password passed reaches the second-factor pages, nothing else.
+    "applicants.two_factor.middleware.TwoFactorRequiredMiddleware",
+    # A colleague's account opened with an initial password: its own password comes next.
     "applicants.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

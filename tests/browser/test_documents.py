@@ -7,6 +7,7 @@ from awards.documents.models import Document
 from awards.documents.services import document_render_approval
 from awards.services.decisions import case_decide
 from tests.awards.helpers import case_in, city_user
+from tests.browser.helpers import pass_second_factor
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,7 @@ def test_download_from_the_case_page_and_verify_each_kind_of_code(
     page.fill("#id_username", city.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("#login-form button[type=submit]")
+    pass_second_factor(page, city.username)
     page.wait_for_selector("#dashboard-title")
     page.goto(f"{live_server.url}/review/cases/{case.pk}/")
     link = page.locator("#case-documents a.document-link").first

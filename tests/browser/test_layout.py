@@ -7,6 +7,7 @@ Nothing may push the page wider than the window (a wide table scrolls inside its
 import pytest
 
 from portal.services import demo_data_load
+from tests.browser.helpers import pass_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,7 @@ def _log_in(page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
+    pass_second_factor(page, username)
     page.wait_for_url(f"{base}/")
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from applicants.roles import Role
+from tests.browser.helpers import pass_second_factor
 from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -13,6 +14,7 @@ def test_an_official_logs_in_and_sees_the_dashboard(live_server, page, transacti
     page.fill("#id_username", user.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("#login-form button[type=submit]")
+    pass_second_factor(page, user.username)
     page.wait_for_selector("#dashboard-title")
     assert page.inner_text("#dashboard-title") == "县区初审工作台"
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

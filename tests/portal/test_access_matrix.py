@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from applicants.models import Application, EvidenceFile, Notification, Status, User
 from applicants.roles import Role
+from applicants.two_factor.middleware import PUBLIC_VIEWS, SECOND_FACTOR_VIEWS
 from awards.documents.models import Document
 from awards.documents.rendering import RenderedPdf
 from awards.documents.services import document_render_approval
@@ -259,7 +260,8 @@ ROUTES: dict[str, Route] = {
     "login": Route("GET", everyone(200)),
     # Signing out (POST only) ends on the login form, for anyone.
     "logout": Route("POST", everyone(LOGIN)),
-    "password_change": Route("GET", signed_in(200)),
+    # Behind re-authentication: a redirect to the confirm page first.
+    "password_change": Route("GET", signed_in()),
     "password_change_done": Route("GET", signed_in(200)),
     "password_reset": Route("GET", everyone(200)),
     "password_reset_done": Route("GET", everyone(200)),
@@ -267,6 +269,17 @@ ROUTES: dict[str, Route] = {
     "password_reset_confirm": Route("GET", everyone(200), lambda w: ["MQ", "set-password"]),
     "password_reset_complete": Route("GET", everyone(200)),
     "set_language": Route("POST", everyone(302), data={"language": "zh-hans"}),
+    # Re-authentication: anyone signed in confirms their own password (and code).
+    "reauth": Route("GET", signed_in(200)),
+    # --- officials' second factor: enterprises have none to set (403) ---
+    "two_factor:security": Route("GET", officials(200)),
+    # Verified already: on to the home page; enrolled already: on to the security page.
+    "two_factor:verify": Route("GET", officials()),
+    "two_factor:enrol": Route("GET", officials()),
+    "two_factor:backup_codes": Route("GET", officials(200)),
+    # Behind re-authentication: a redirect to the confirm page.
+    "two_factor:reenrol": Route("GET", officials()),
+    "two_factor:backup_codes_regenerate": Route("GET", officials()),
     "calculator": Route("GET", everyone(200)),
     "favicon": Route("GET", everyone(302)),  # to the icon among the static files
     # --- the enterprise's pages ---
@@ -442,3 +455,65 @@ def test_access(name: str, actor: str) -> None:
         assert answer in OK_STATUSES, (name, actor, answer)
     else:
         assert answer == expected, (name, actor, answer)
+
+
+# --- a password alone: officials whose session has not passed the second factor ---------------
+
+SECOND_FACTOR = "second_factor"  # a redirect to the code page or to the enrolment
+SECOND_FACTOR_PAGES = frozenset(SECOND_FACTOR_VIEWS - {"logout", "set_language"})
+PUBLIC = "public"  # what a visitor may open: through, never sent to the second factor
+
+
+def _unverified_expected(name: str, actor: str) -> str | int:
+    route = ROUTES[name]
+    if name in SECOND_FACTOR_PAGES:
+        return OK
+    if route.expected[actor] == LOGIN:  # signing out: for anyone
+        return LOGIN
+    anonymous = route.expected["anonymous"]
+    if anonymous == LOGIN:
+        return SECOND_FACTOR
+    if anonymous == 403:  # the API, for signed-in users only
+        return 403
+    return PUBLIC
+
+
+def _unverified_answer(response) -> str | int:
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith((reverse("two_factor:verify"), reverse("two_factor:enrol"))):
+        return SECOND_FACTOR
+    return _answer(response)
+
+
+def test_the_open_routes_are_the_ones_a_password_alone_reaches() -> None:
+    """The middleware's list of public pages is the matrix's: a route opened to anonymous
+    visitors without being listed would send officials to the second factor, and a listed
+    route that anonymous visitors cannot open would be a hole."""
+    public = {name for name, r in ROUTES.items() if r.expected["anonymous"] not in (LOGIN, 403)}
+    assert public == PUBLIC_VIEWS | {"set_language"}
+
+
+UNVERIFIED_CELLS = [(name, actor) for name in ROUTES for actor in OFFICIALS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "actor"), UNVERIFIED_CELLS, ids=[f"{n}-{a}" for n, a in UNVERIFIED_CELLS]
+)
+def test_a_password_alone_reaches_no_official_page_nor_the_api(name: str, actor: str) -> None:
+    route = ROUTES[name]
+    world = World(case_status=route.case_status)
+    url = reverse(name, args=route.args(world))
+    client = Client()
+    client.force_login(world.user(actor))  # the password passed, not the second factor
+    response = client.get(url) if route.method == "GET" else client.post(url, route.data)
+    answer = _unverified_answer(response)
+    expected = _unverified_expected(name, actor)
+    if expected == PUBLIC:
+        assert answer in OK_STATUSES, (name, actor, answer)  # not SECOND_FACTOR
+    elif expected == OK:
+        assert answer in OK_STATUSES | {SECOND_FACTOR}, (name, actor, answer)
+    else:
+        assert answer == expected, (name, actor, answer)
+    if expected == 403:
+        assert response.json()["code"] == "second_factor_required"
