@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from applicants.models import User
 from applicants.roles import Role
+from applicants.two_factor.selectors import two_factor_required
+from applicants.two_factor.services import two_factor_demo_enrol
 from portal.services import DEMO_PASSWORD, demo_data_load
 
 
@@ -20,3 +23,17 @@ class Command(BaseCommand):
         for start in range(0, len(counties), 4):
             row = counties[start : start + 4]
             self.stdout.write("    " + "  ".join(f"{c.username} {c.description}" for c in row))
+        self._second_factor([login.username for login in logins])
+
+    def _second_factor(self, usernames: list[str]) -> None:
+        """Officials are enrolled already: their keys (for an authenticator app), backup codes."""
+        self.stdout.write(
+            "两步验证 / Second factor for officials: add the secret to an authenticator app "
+            "(TOTP, 6 digits), or type one backup code (each works once; load_demo restores them)"
+        )
+        officials = User.objects.filter(username__in=usernames).order_by("id")
+        for user in officials:
+            if two_factor_required(user=user):
+                factor = two_factor_demo_enrol(user=user)
+                codes = " ".join(factor.backup_codes)
+                self.stdout.write(f"  {user.username:<18} {factor.secret}  {codes}")
