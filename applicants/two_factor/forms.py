@@ -24,6 +24,6 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, help_text: object = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, help_text: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text

@@ -197,5 +197,5 @@ def backup_codes_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def security(request: HttpRequest) -> HttpResponse:
     """账号安全: the second factor's state and what the official can do with it."""
-    status = two_factor_status(user_id=request.user.pk)
+    status = two_factor_status(user_id=_user(request).pk)
     return render(request, "applicants/two_factor/security.html", {"status": status})
