@@ -1,6 +1,6 @@
 """Input of the identity pages: decisions post stable keys (never labels) and a reason."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,13 +13,18 @@ from applicants.forms import RegistrationForm
 from applicants.services.evidence import evidence_check
 from applicants.verification.errors import REASON_REQUIRED
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrOrPromise
+else:
+    StrOrPromise = object
+
 MAX_REASON = 2000
 VERIFY, REFUSE = "verify", "refuse"
 UPHOLD, DISMISS = "uphold", "dismiss"
 CONFIRM = "confirm"
 
 
-def _reason_field(label: object) -> CleanCharField:
+def _reason_field(label: "StrOrPromise") -> CleanCharField:
     return CleanCharField(
         label=label,
         required=False,
@@ -29,7 +34,7 @@ def _reason_field(label: object) -> CleanCharField:
     )
 
 
-def _radio(choices: list[tuple[str, object]], label: object) -> forms.ChoiceField:
+def _radio(choices: list[tuple[str, "StrOrPromise"]], label: "StrOrPromise") -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=choices,

@@ -65,7 +65,9 @@ def _locked_enterprise(enterprise_id: int) -> Enterprise:
 # --- verification ------------------------------------------------------------------------------
 
 
-def enterprise_registered(*, enterprise: Enterprise, actor: User, licence: UploadedFile) -> None:
+def enterprise_registered(
+    *, enterprise: Enterprise, actor: User, licence: UploadedFile | None
+) -> None:
     """The registration's licence stored and the county told (registration calls this)."""
     stored = licence_store(enterprise=enterprise, upload=licence, actor=actor)
     enterprise.licence = stored

@@ -13,4 +13,5 @@ urlpatterns = [
     path("review/identity/bank-changes/<int:pk>/", views.bank_change_review, name="bank_change"),
     path("review/identity/licences/<int:pk>/", views.licence_file, name="licence"),
     path("enterprise/identity/", views.enterprise_identity, name="mine"),
+    path("enterprise/identity/bank-account/", views.bank_account_change, name="bank_account"),
 ]

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from applicants import policy, programmes
 from applicants.models import Status
+from applicants.verification.selectors import bank_accounts_as_of
 from awards.models import Award
 from awards.payments.models import (
     BankReturnImport,
@@ -99,21 +100,36 @@ def _basis(award: Award) -> str:
     return rule.clause if rule is not None else ""
 
 
+def batch_accounts(
+    batch: PaymentBatch, items: list[PaymentBatchItem]
+) -> dict[int, tuple[str, str]]:
+    """Enterprise id → (bank, account) the batch pays: the account on file when the batch was
+    built, whatever the county confirmed since (a change applies to batches built after it)."""
+    enterprises = {i.award.application.enterprise_id: i.award.application.enterprise for i in items}
+    changed = bank_accounts_as_of(enterprise_ids=enterprises, at=batch.created_at)
+    return {
+        pk: changed.get(pk, (enterprise.bank_name, enterprise.bank_account))
+        for pk, enterprise in enterprises.items()
+    }
+
+
 def payment_rows(batch: PaymentBatch) -> list[PaymentRow]:
     """The batch's lines as the treasury form lists them (failed ones left out)."""
     items = [
         i for i in batch.items.all() if i.outcome != ItemOutcome.FAILED
     ]  # prefetched by batch_with_items
+    accounts = batch_accounts(batch, items)
     rows = []
     for number, item in enumerate(items, 1):
         case = item.award.application
+        bank_name, bank_account = accounts[case.enterprise_id]
         rows.append(
             PaymentRow(
                 number=number,
                 payee=case.enterprise.name,
                 credit_code=case.enterprise.credit_code,
-                bank_name=case.enterprise.bank_name,
-                bank_account=case.enterprise.bank_account,
+                bank_name=bank_name,
+                bank_account=bank_account,
                 amount=item.amount,
                 item=policy.item_title(case.item),
                 basis=_basis(item.award),

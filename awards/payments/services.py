@@ -360,9 +360,12 @@ def _apply_rows(pending: BankReturnImport, *, actor: User) -> list[RowOutcome]:
         .order_by("id")
     )
     by_reference = {i.award.application.reference: i for i in items}
+    # The accounts the batch was exported with, not any confirmed since.
+    accounts = selectors.batch_accounts(batch, items)
     by_account: dict[str, list[PaymentBatchItem]] = defaultdict(list)
     for item in items:
-        by_account[_account_key(item.award.application.enterprise.bank_account)].append(item)
+        paid_to = accounts[item.award.application.enterprise_id][1]
+        by_account[_account_key(paid_to)].append(item)
     seen: dict[int, int] = {}
     outcomes = []
     for row in pending.rows:
@@ -378,7 +381,7 @@ def _apply_rows(pending: BankReturnImport, *, actor: User) -> list[RowOutcome]:
             reason=row["reason"],
         )
         outcomes.append(outcome)
-        named = _row_item(row, outcome, by_reference, by_account)
+        named = _row_item(row, outcome, by_reference, by_account, accounts)
         if named is None:
             continue
         if named.pk in seen:
@@ -404,6 +407,7 @@ def _row_item(
     outcome: RowOutcome,
     by_reference: dict[str, PaymentBatchItem],
     by_account: dict[str, list[PaymentBatchItem]],
+    accounts: dict[int, tuple[str, str]],
 ) -> PaymentBatchItem | None:
     """The batch item a row names: by case number, else by account (the amount breaks ties)."""
     if row["status"] and not outcome.status:
@@ -415,7 +419,7 @@ def _row_item(
     item: PaymentBatchItem | None = None
     if reference:
         item = by_reference.get(reference)
-        payee_account = item.award.application.enterprise.bank_account if item else ""
+        payee_account = accounts[item.award.application.enterprise_id][1] if item else ""
         if item is not None and account and _account_key(payee_account) != account:
             outcome.errors.append(str(ROW_ACCOUNT_MISMATCH))
     elif account:
