@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applicants.errors import Conflict, NotAllowed
+from applicants.errors import Conflict, NotAllowed, ServiceError
 from applicants.models import CaseEvent, Notification
 from applicants.roles import Role
 from applicants.verification.errors import NOT_YOUR_COUNTY, REASON_REQUIRED
@@ -71,7 +71,7 @@ def test_a_refusal_without_a_reason_is_refused_with_a_message(client, county_rev
         assert str(REASON_REQUIRED) in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.identity_status == IdentityStatus.PENDING
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ServiceError) as refused:
         enterprise_refuse(actor=county_reviewer, enterprise_id=enterprise.pk, reason=" ")
     assert str(refused.value.message) == str(REASON_REQUIRED)
 
@@ -83,7 +83,9 @@ def test_a_refusal_with_a_reason_reaches_the_enterprise(client, county_reviewer)
     member.enterprise.refresh_from_db()
     assert member.enterprise.identity_status == IdentityStatus.REFUSED
     assert member.enterprise.identity_reason == "法定代表人与执照不一致"
-    assert CaseEvent.objects.filter(action="identity_refused").get().reason == "法定代表人与执照不一致"
+    assert (
+        CaseEvent.objects.filter(action="identity_refused").get().reason == "法定代表人与执照不一致"
+    )
     told = Notification.objects.get(recipient=member)
     assert "法定代表人与执照不一致" in told.message
 
@@ -97,9 +99,7 @@ def test_an_unknown_decision_key_is_a_form_error(client, county_reviewer):
     assert enterprise.identity_status == IdentityStatus.PENDING
 
 
-def test_another_countys_reviewer_gets_404_and_the_service_refuses(
-    client, other_county_reviewer
-):
+def test_another_countys_reviewer_gets_404_and_the_service_refuses(client, other_county_reviewer):
     enterprise = registered().enterprise
     sign_in(client, other_county_reviewer)
     assert enterprise.name not in client.get(reverse("identity:queue")).content.decode()

@@ -80,9 +80,7 @@ def test_a_refused_enterprise_reads_the_reason_uploads_again_and_waits(client, c
     assert "执照照片模糊，无法辨认" in confirm
     from tests.factories import upload
 
-    response = client.post(
-        reverse("identity:mine"), {"licence": upload("新执照.pdf")}, follow=True
-    )
+    response = client.post(reverse("identity:mine"), {"licence": upload("新执照.pdf")}, follow=True)
     assert "营业执照已重新提交" in response.content.decode()
     member.enterprise.refresh_from_db()
     assert member.enterprise.identity_status == IdentityStatus.PENDING
