@@ -163,6 +163,8 @@ def _other_action_labels() -> dict[str, str]:
         "payment_failed": pgettext("history action", "银行支付失败"),
         "payouts_exported": pgettext("history action", "导出兑付报表"),
         "login_unlocked": pgettext("history action", "解除登录锁定"),
+        "objection_added": pgettext("history action", "又收到公示异议"),
+        "objection_dismissed": pgettext("history action", "一件异议不成立"),
         "two_factor_enrolled": pgettext("history action", "启用两步验证"),
         "two_factor_backup_codes_regenerated": pgettext("history action", "重新生成备用码"),
         "two_factor_reset": pgettext("history action", "重置两步验证"),
@@ -244,10 +246,33 @@ def _approved(data: dict, application: Application) -> str:
 
 
 def _announced(data: dict, application: Application) -> str:
-    return _("发布公示：%(starts)s 至 %(ends)s（%(days)s 天）") % {
+    params = {
         "starts": data["announcement_starts_on"],
         "ends": data["announcement_ends_on"],
         "days": data["announcement_days"],
+        "number": data.get("announcement_number", ""),
+    }
+    if not data.get("working_days"):  # written when the period counted calendar days
+        return _("发布公示：%(starts)s 至 %(ends)s（%(days)s 天）") % params
+    if params["number"]:
+        return _("发布公示（%(number)s）：%(starts)s 至 %(ends)s（%(days)s 个工作日）") % params
+    return _("发布公示：%(starts)s 至 %(ends)s（%(days)s 个工作日）") % params
+
+
+def _objection_dismissed(data: dict, application: Application) -> str:
+    """The 公示 resumed: its end moved by the working days the case was held."""
+    return _(
+        "异议不成立，恢复公示：暂停 %(held)s 个工作日，公示截止日期由 %(from)s 顺延至 %(ends)s"
+    ) % {
+        "held": data["held_working_days"],
+        "from": data["from_announcement_ends_on"],
+        "ends": data["announcement_ends_on"],
+    }
+
+
+def _objection_one_dismissed(data: dict, application: Application) -> str:
+    return _("一件异议不成立；尚有 %(open)s 件异议待核实，继续暂停公示") % {
+        "open": data["open_objections"]
     }
 
 
@@ -417,7 +442,12 @@ _SENTENCES: dict[str, Callable[[dict, Application], str]] = {
     "review": _fixed(lambda: _("市级复审通过")),
     "approve": _approved,
     "announce": _announced,
-    "object": _fixed(lambda: _("公示期间收到异议，退回复审")),
+    "object": _fixed(lambda: _("公示期间收到异议，暂停公示，异议核实中")),
+    "objection_added": _fixed(lambda: _("公示异议核实期间又收到一件异议")),
+    "objection_dismiss": _objection_dismissed,
+    "objection_dismissed": _objection_one_dismissed,
+    "objection_uphold": _fixed(lambda: _("异议成立，退回市级复审")),
+    "objection_reject": _fixed(lambda: _("异议成立，不予支持")),
     "confirm": _confirmed,
     "schedule": _scheduled,
     "unschedule": _unscheduled,

@@ -85,9 +85,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
     ),
     _t("approve", _("批准奖励"), {S.REVIEWED}, S.APPROVED, CITY, bulk=True),
-    # Announced together (the 公示 is published as a list) for ANNOUNCEMENT_DAYS days.
+    # Announced together (the 公示 is published as a list) for ANNOUNCEMENT_WORKING_DAYS days.
     _t("announce", _("发布公示"), {S.APPROVED}, S.ANNOUNCED, CITY, bulk=True),
-    _t("object", _("公示异议，退回复审"), {S.ANNOUNCED}, S.REVIEWED, {SYSTEM}, needs_reason=True),
+    # A public objection holds the case (the 公示 clock stops) until the city resolves it
+    # (awards.announcements.services): dismissed, the 公示 resumes with its end moved by the
+    # working days held; upheld, the case goes back to review or is rejected.
+    _t("object", _("收到公示异议，暂停公示"), {S.ANNOUNCED}, S.HELD, {SYSTEM}, needs_reason=True),
+    _t(
+        "objection_dismiss",
+        _("异议不成立，恢复公示"),
+        {S.HELD},
+        S.ANNOUNCED,
+        CITY,
+        needs_reason=True,
+    ),
+    _t("objection_uphold", _("异议成立，退回复审"), {S.HELD}, S.REVIEWED, CITY, needs_reason=True),
+    _t("objection_reject", _("异议成立，不予支持"), {S.HELD}, S.REJECTED, CITY, needs_reason=True),
     # In bulk, a case whose period has not ended is refused on its own; the others go through.
     _t("confirm", _("公示期满确认"), {S.ANNOUNCED}, S.CONFIRMED, CITY, bulk=True),
     # Pay years come from the allocation over the budget and the quota, never from a hand choice:
@@ -110,11 +123,16 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+# Taken only through the objection service (its form and its page), never as a plain decision:
+# it records the objection and moves the 公示 dates in the same transaction.
+OBJECTION_ACTIONS = frozenset(
+    {"object", "objection_dismiss", "objection_uphold", "objection_reject"}
+)
 
 # States in which the enterprise may edit its case.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 # States from which a case counts as granted (used by the first-time guard).
-GRANTED_STATES = frozenset({S.APPROVED, S.ANNOUNCED, S.CONFIRMED, S.SCHEDULED, S.PAID})
+GRANTED_STATES = frozenset({S.APPROVED, S.ANNOUNCED, S.HELD, S.CONFIRMED, S.SCHEDULED, S.PAID})
 # The actions of a county's matching case alone, and every action such a case takes: it never
 # goes through the city's review steps, and a city case never through these.
 MATCH_ONLY_ACTIONS = frozenset({"match_propose", "match_confirm", "match_reject"})
@@ -129,7 +147,7 @@ def action_fits_programme(action: str, *, is_match: bool) -> bool:
 FINAL_STATES = frozenset({S.PAID, S.REJECTED, S.WITHDRAWN})
 # The 审批表 reaches the enterprise once its award is public (公示, or a county's match of a
 # public award); its receipts at once.
-APPROVAL_SHEET_PUBLIC_STATES = frozenset({S.ANNOUNCED, S.CONFIRMED, S.SCHEDULED, S.PAID})
+APPROVAL_SHEET_PUBLIC_STATES = frozenset({S.ANNOUNCED, S.HELD, S.CONFIRMED, S.SCHEDULED, S.PAID})
 
 
 def enterprise_sees_document(kind: str, status: str) -> bool:
@@ -138,12 +156,16 @@ def enterprise_sees_document(kind: str, status: str) -> bool:
 
 
 def transitions_from(status: str, role: str, *, is_match: bool = False) -> list[Transition]:
-    """The actions a person of `role` may take on a case in `status` (for buttons)."""
+    """The actions a person of `role` may take on a case in `status` (for buttons).
+
+    The objection's steps are not among them: they are taken on the objection's own page.
+    """
     return [
         t
         for t in TRANSITIONS
         if status in t.sources
         and role in t.roles
+        and t.action not in OBJECTION_ACTIONS
         and action_fits_programme(t.action, is_match=is_match)
     ]
 

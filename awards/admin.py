@@ -36,7 +36,7 @@ class AwardAdmin(ReadOnlyAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
-    list_display = ("application", "name", "contact", "created_at")
+    list_display = ("application", "name", "phone", "state", "created_at", "resolved_at")
     list_select_related = ("application",)
 
 

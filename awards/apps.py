@@ -7,6 +7,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("奖励评审与兑付")
 
     def ready(self) -> None:
+        from awards.announcements import checks as _announcement_checks  # noqa: F401
         from awards.documents import checks, receivers  # noqa: F401 (checks register on import)
 
         receivers.connect()

@@ -166,23 +166,3 @@ class BudgetForm(forms.Form):
         ),
     )
     amount = MoneyField(label=_("预算金额（元）"), max_value=MAX_AMOUNT)
-
-
-class ObjectionForm(forms.Form):
-    """A public objection: short, plain text; the portal stores it and tells the city."""
-
-    name = CleanCharField(
-        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    contact = CleanCharField(
-        label=_("联系方式（电话或邮箱）"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    text = CleanCharField(
-        label=_("异议内容"),
-        multiline=True,
-        min_length=10,
-        max_length=MAX_REASON,
-        widget=_textarea(5),
-    )

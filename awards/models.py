@@ -1,4 +1,5 @@
-"""Models of awards: the approved amount of a case, public objections, and annual budgets."""
+"""Models of awards: the approved amount of a case, annual budgets; public objections live in
+`awards.announcements.models`."""
 
 from django.db import models
 from django.db.models import Q
@@ -48,6 +49,13 @@ class Award(models.Model):
     announcement_days = models.PositiveSmallIntegerField(_("公示天数"), null=True, blank=True)
     announcement_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
     announcement_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    # 公示编号, shown on the public list: GS-<year>-<case id>, "-2" on from a second announcement
+    # (unique by construction: the case id, and its count of announcements under its row lock).
+    announcement_number = models.CharField(_("公示编号"), max_length=32, blank=True)
+    # While an objection holds the case (异议核实中): the day the hold began. The working days
+    # held so far are added to announcement_ends_on when the 公示 resumes.
+    announcement_held_on = models.DateField(_("异议暂停公示日期"), null=True, blank=True)
+    announcement_held_days = models.PositiveSmallIntegerField(_("异议暂停工作日数"), default=0)
     pay_year = models.PositiveSmallIntegerField(_("兑付年度"), null=True, blank=True)
     # The date finance paid (a calendar date in Beijing time, as on the bank's record).
     paid_at = models.DateField(_("兑付日期"), null=True, blank=True)
@@ -87,28 +95,6 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.amount}"
-
-
-class Objection(models.Model):
-    """A member of the public's objection (异议) to an announced award."""
-
-    application = models.ForeignKey(
-        Application, verbose_name=_("奖励申报"), on_delete=models.PROTECT, related_name="objections"
-    )
-    name = models.CharField(_("姓名"), max_length=50)
-    contact = models.CharField(_("联系方式"), max_length=100)
-    text = models.TextField(_("异议内容"))
-    # Kept to limit how often one address may object (see OBJECTIONS_PER_HOUR).
-    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("公示异议")
-        verbose_name_plural = _("公示异议")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.application_id}: {self.name}"
 
 
 class Budget(models.Model):
@@ -227,7 +213,8 @@ class AwardRecovery(models.Model):
         return f"{self.award_id}: {self.amount}"
 
 
-# The documents package keeps its model beside its services; Django finds it through here.
+# The packages keep their models beside their services; Django finds them through here.
+from awards.announcements.models import Objection, ObjectionState  # noqa: E402
 from awards.documents.models import Document, DocumentKind, DocumentLookup  # noqa: E402
 from awards.payments.models import (  # noqa: E402
     BankReturnImport,
@@ -247,6 +234,7 @@ __all__ = [
     "DocumentKind",
     "DocumentLookup",
     "Objection",
+    "ObjectionState",
     "PaymentBatch",
     "PaymentBatchItem",
     "PayoutExport",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awards import views
+from awards.announcements import views
 
 app_name = "gongshi"
 urlpatterns = [

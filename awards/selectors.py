@@ -1,14 +1,13 @@
-"""Reads for awards: review queues, the amount of a case, the announcement and dashboards.
+"""Reads for awards: review queues, the amount of a case and dashboards.
 
 The case page's reads are in `awards.cases.selectors`, the finance desk's in
-`awards.payouts.selectors`.
+`awards.payouts.selectors`, the announcement's in `awards.announcements.selectors`.
 
 Every read of cases starts from `applicants.selectors.cases_visible_to` (or `case_get_for`), so
 access is decided in one place. Querysets carry the `select_related` that keep query counts flat.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
@@ -31,13 +30,20 @@ from applicants.workflow import (
     GRANTED_STATES,
     TRANSITIONS,
 )
+from awards.announcements.selectors import open_objections_count
 from awards.models import Award
 from rules import Quote, RulesInputError, load_rulebook, quote
 
 # The states in which a case waits for each official role.
 PENDING_STATES: dict[str, tuple[str, ...]] = {
     Role.COUNTY_REVIEWER: (Status.SUBMITTED, Status.PROPOSED),
-    Role.CITY_REVIEWER: (Status.RECOMMENDED, Status.REVIEWED, Status.APPROVED, Status.ANNOUNCED),
+    Role.CITY_REVIEWER: (
+        Status.RECOMMENDED,
+        Status.REVIEWED,
+        Status.APPROVED,
+        Status.ANNOUNCED,
+        Status.HELD,
+    ),
     Role.FINANCE: (Status.CONFIRMED, Status.SCHEDULED),
     Role.COUNTY_FINANCE: (Status.CONFIRMED, Status.SCHEDULED),
     Role.ADMIN: (),
@@ -59,7 +65,8 @@ def review_queue(*, user: User) -> QuerySet[Application]:
 
     `amount` is the approved amount once there is one, else the enterprise's expected amount;
     `computed_amount` what the rules computed (the expected amount before approval), and
-    `overridden` whether the city approved a different amount.
+    `overridden` whether the city approved a different amount, `open_objections` how many
+    public objections wait for the city.
     """
     return (
         cases_visible_to(user)
@@ -70,6 +77,7 @@ def review_queue(*, user: User) -> QuerySet[Application]:
                 "award__computed_amount", "expected_amount", output_field=_MONEY
             ),
             overridden=Coalesce("award__overridden", Value(False)),
+            open_objections=open_objections_count(),
         )
     )
 
@@ -265,28 +273,6 @@ def case_amount(*, application: Application) -> AmountView:
         trace=[step.to_dict(lang) for step in result.trace],
         reasons=[reason.text(lang) for reason in result.reasons],
     )
-
-
-# --- the public announcement (公示) -----------------------------------------------------------
-
-
-def announcements_current(*, today: date | None = None) -> QuerySet[Award]:
-    """Awards in their announcement period today (Beijing time): the public list."""
-    today = today or timezone.localdate()
-    return (
-        Award.objects.filter(
-            application__status=Status.ANNOUNCED,
-            announcement_starts_on__lte=today,
-            announcement_ends_on__gte=today,
-        )
-        .select_related("application__enterprise")
-        .order_by("announcement_ends_on", "application__enterprise__name", "id")
-    )
-
-
-def announcement_get(*, application_id: int, today: date | None = None) -> Award | None:
-    """The award of a case in its announcement period today, or None."""
-    return announcements_current(today=today).filter(application_id=application_id).first()
 
 
 # --- notifications and dashboards -------------------------------------------------------------

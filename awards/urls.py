@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from awards import views
+from awards.announcements import urls as announcement_urls
 from awards.payments import urls as payment_urls
 from awards.payouts import views as payout_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/override/", views.award_override_view, name="award_override"),
     path("cases/<int:pk>/exempt/", views.award_exempt_view, name="award_exempt"),
     path("cases/<int:pk>/reprice/", views.award_reprice_view, name="award_reprice"),
+    path("", include(announcement_urls)),
     path("finance/", payout_views.finance, name="finance"),
     path("finance/schedule/", payout_views.finance_schedule, name="finance_schedule"),
     path("finance/runs/<int:pk>/", payout_views.payout_run_detail, name="payout_run"),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants import policy
-from applicants.client_address import client_address
 from applicants.errors import Conflict, ServiceError
 from applicants.models import User
 from applicants.roles import OFFICIAL_ROLES, Role
@@ -33,11 +32,9 @@ from awards.forms import (
     BulkDecisionForm,
     DecisionForm,
     ExemptForm,
-    ObjectionForm,
     OverrideForm,
     RepriceForm,
 )
-from awards.services.announcements import objection_file
 from awards.services.decisions import (
     award_override,
     award_quota_exempt,
@@ -315,43 +312,3 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if _user(request).role in OFFICIAL_ROLES:
         return redirect("awards:case_detail", notification.application_id)
     return redirect("applicants:detail", notification.application_id)
-
-
-# --- the public announcement (公示), no login -------------------------------------------------
-
-
-@require_GET
-def public_announcements(request: HttpRequest) -> HttpResponse:
-    awards = selectors.announcements_current()
-    page = Paginator(awards, 50).get_page(request.GET.get("page"))
-    titles = {a.application.item: policy.item_title(a.application.item) for a in page}
-    return render(request, "awards/public_list.html", {"page": page, "item_titles": titles})
-
-
-@require_http_methods(["GET", "POST"])
-def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
-    """The objection form of one announced award; a closed period answers 404, never 500."""
-    award = selectors.announcement_get(application_id=pk)
-    if award is None:
-        return render(request, "awards/public_closed.html", status=404)
-    form = ObjectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objection_file(
-                application_id=pk, ip_address=client_address(request), **form.cleaned_data
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("您的异议已提交，市发展改革委将依法核查处理。"))
-            return redirect("gongshi:list")
-    return render(
-        request,
-        "awards/public_objection.html",
-        {
-            "award": award,
-            "form": form,
-            "item_titles": {award.application.item: policy.item_title(award.application.item)},
-        },
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )

@@ -165,7 +165,8 @@ DEMO_PAYMENT_REFERENCE = "XYCZ-DEMO-0001"
 
 
 def _announce_in_the_past(*, application_id: int, actor: User) -> None:
-    """Open a 公示 that began ANNOUNCEMENT_DAYS + 3 days ago, so it is over on the demo's first day.
+    """Open a 公示 of ANNOUNCEMENT_WORKING_DAYS working days that ended before today, so the city
+    can confirm the case on the demo's first day.
 
     The same transition as `announce`, with the period dated in the past (and audited so): a
     demo must let the city confirm a case without anyone changing the clock.
@@ -173,21 +174,35 @@ def _announce_in_the_past(*, application_id: int, actor: User) -> None:
     from django.conf import settings
 
     from applicants.services.cases import case_transition
+    from awards.announcements.calendar import working_days_end
+    from awards.announcements.services import announcement_number
     from awards.models import Award
 
-    days = settings.ANNOUNCEMENT_DAYS
-    starts_on = timezone.localdate() - timedelta(days=days + 3)
+    days = settings.ANNOUNCEMENT_WORKING_DAYS
+    today = timezone.localdate()
+    # Far enough back that even a Spring Festival inside the period leaves it over by today.
+    starts_on = today - timedelta(days=days * 2 + 21)
 
     def open_past_period(application: Application) -> dict:
         award = Award.objects.get(application=application)
         award.announcement_days = days
         award.announcement_starts_on = starts_on
-        award.announcement_ends_on = starts_on + timedelta(days=days - 1)
+        award.announcement_ends_on = working_days_end(starts_on=starts_on, days=days)
+        award.announcement_number = announcement_number(
+            application=application, year=starts_on.year
+        )
         award.save(
-            update_fields=["announcement_days", "announcement_starts_on", "announcement_ends_on"]
+            update_fields=[
+                "announcement_days",
+                "announcement_starts_on",
+                "announcement_ends_on",
+                "announcement_number",
+            ]
         )
         return {
             "announcement_days": days,
+            "working_days": True,
+            "announcement_number": award.announcement_number,
             "announcement_starts_on": starts_on.isoformat(),
             "announcement_ends_on": award.announcement_ends_on.isoformat(),
             "amount": f"{award.amount:.2f}",

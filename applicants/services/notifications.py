@@ -23,6 +23,8 @@ _NEXT_ROLE: dict[str, Role] = {
     Status.RECOMMENDED: Role.CITY_REVIEWER,
     Status.REVIEWED: Role.CITY_REVIEWER,
     Status.APPROVED: Role.CITY_REVIEWER,
+    # An objection holds the case: the city checks it.
+    Status.HELD: Role.CITY_REVIEWER,
     Status.CONFIRMED: Role.FINANCE,
     Status.SCHEDULED: Role.FINANCE,
 }
@@ -44,7 +46,7 @@ def _recipients(application: Application, status: str) -> list[User]:
 
 # Actions whose reason is text from the public (an objection): shown in the portal, never mailed
 # from the portal's address, so the form cannot be used to send anyone a message "from" us.
-_PUBLIC_TEXT_ACTIONS = frozenset({"object"})
+_PUBLIC_TEXT_ACTIONS = frozenset({"object", "objection_added"})
 
 
 def notify_case_transition(

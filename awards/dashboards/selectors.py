@@ -51,6 +51,7 @@ WAITING_STAGES: tuple[tuple[str, Promise], ...] = (
     (Status.REVIEWED, _("待市级批准")),
     (Status.APPROVED, _("待发布公示")),
     (Status.ANNOUNCED, _("公示中，待期满确认")),
+    (Status.HELD, _("异议核实中，待市级处理")),
     (Status.CONFIRMED, _("待安排兑付年度")),
     (Status.SCHEDULED, _("待登记兑付")),
 )

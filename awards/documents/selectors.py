@@ -120,19 +120,20 @@ def approval_sheet(*, application_id: int) -> ApprovalSheet:
     if award.announcement_starts_on:
         starts, ends = award.announcement_starts_on, award.announcement_ends_on
         ends_text = ends.isoformat() if ends else ""
-        announcement = f"{starts.isoformat()} 至 {ends_text}（{award.announcement_days} 天）"
+        announcement = f"{starts.isoformat()} 至 {ends_text}（{award.announcement_days} 个工作日）"
     else:
         announcement = "尚未公示"
     outcome = {
         Status.APPROVED: "待公示",
         Status.ANNOUNCED: "公示中",
+        Status.HELD: "公示期间收到异议，异议核实中",
         Status.CONFIRMED: "公示期满无异议",
         Status.SCHEDULED: "公示期满无异议",
         Status.PAID: "公示期满无异议",
         Status.REVIEWED: "公示期间收到异议，退回复审",
     }.get(Status(application.status), str(Status(application.status).label))
     objections = sum(1 for e in events if e.action == "object")
-    if objections and application.status != Status.REVIEWED:
+    if objections and application.status not in {Status.REVIEWED, Status.HELD}:
         outcome += f"（公示期间曾收到异议 {objections} 件，已复核）"
     heading = _programme_heading(application)
     return ApprovalSheet(

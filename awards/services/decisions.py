@@ -16,7 +16,13 @@ from applicants.roles import Role
 from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on, case_transition
 from applicants.text import clean_text
-from applicants.workflow import BY_ACTION
+from applicants.workflow import BY_ACTION, OBJECTION_ACTIONS
+from awards.announcements.errors import OBJECTION_ACTION_ELSEWHERE
+from awards.announcements.services import (
+    announce_before_save,
+    confirm_before_save,
+    confirm_refuse_if_held,
+)
 from awards.errors import (
     AMOUNT_NEGATIVE,
     AMOUNT_OVER_CEILING,
@@ -32,7 +38,6 @@ from awards.errors import (
 from awards.models import Award
 from awards.programmes.services import match_confirm_before_save, matches_propose
 from awards.selectors import case_quote
-from awards.services.announcements import announce_before_save, confirm_before_save
 from awards.services.dependents import deductions_record, dependents_reprice
 from awards.services.payouts import pay_before_save
 from awards.services.plan_state import plan_mark_stale
@@ -87,6 +92,11 @@ def case_decide(
         payment_reference=clean_text(payment_reference),
         paid_at=paid_at,
     )
+    if action in OBJECTION_ACTIONS:
+        # They record or resolve an objection and move the 公示 dates: awards.announcements.
+        raise ServiceError(OBJECTION_ACTION_ELSEWHERE, field="action")
+    if action == "confirm":
+        confirm_refuse_if_held(application_id=application_id)
     hook = _BEFORE_SAVE.get(action)
     memo: dict[str, object] = {}
     if hook is _approve_before_save:

@@ -31,7 +31,7 @@ from rules import RulesInputError
 ZERO = Decimal("0.00")
 # States in which a changed price is flagged rather than applied: the public (or finance) has
 # seen the amount, so the city decides.
-_FLAG_STATES = frozenset({Status.ANNOUNCED, Status.CONFIRMED, Status.SCHEDULED})
+_FLAG_STATES = frozenset({Status.ANNOUNCED, Status.HELD, Status.CONFIRMED, Status.SCHEDULED})
 
 
 def deductions_record(*, award: Award, application: Application) -> None:

@@ -17,6 +17,7 @@ _STATUS_CLASSES = {
     "reviewed": "text-bg-info",
     "approved": "text-bg-success",
     "announced": "text-bg-warning",
+    "held": "text-bg-danger",
     "confirmed": "text-bg-success",
     "scheduled": "text-bg-secondary",
     "paid": "text-bg-dark",

@@ -329,10 +329,19 @@ LOGGING = {
 PORTAL_SITE_NAME = "信阳数据产业奖补平台"
 
 # awards
-# 公示 lasts this many calendar days (Beijing time), counting the first; each award records it.
-ANNOUNCEMENT_DAYS = env.int("ANNOUNCEMENT_DAYS", default=7)
-if ANNOUNCEMENT_DAYS < 1:
-    raise ImproperlyConfigured("ANNOUNCEMENT_DAYS must be at least 1 (公示 lasts whole days)")
+# 公示 lasts this many working days (工作日, the official holiday calendar with its 调休 weekends,
+# Beijing dates), counting the day of announcement if it is one; each award records it.
+ANNOUNCEMENT_WORKING_DAYS = env.int("ANNOUNCEMENT_WORKING_DAYS", default=5)
+if not 1 <= ANNOUNCEMENT_WORKING_DAYS <= 60:
+    raise ImproperlyConfigured("ANNOUNCEMENT_WORKING_DAYS must be 1 to 60 (公示 lasts whole days)")
+# A date past the holiday data of chinesecalendar: "refuse" (announce, resume: a clear error) or
+# "weekdays" (count Monday to Friday until the package carries that year).
+ANNOUNCEMENT_BEYOND_CALENDAR = env("ANNOUNCEMENT_BEYOND_CALENDAR", default="refuse")
+if ANNOUNCEMENT_BEYOND_CALENDAR not in {"refuse", "weekdays"}:
+    raise ImproperlyConfigured("ANNOUNCEMENT_BEYOND_CALENDAR is refuse or weekdays")
+# The telephone the public list gives for objections (异议受理电话) of the 发展改革委 office:
+# required in production (`check --deploy`), so the list never shows a made-up number.
+OBJECTION_PHONE = env("OBJECTION_PHONE", default="")
 # At most this many public objections per source address per hour (no 500, a form error).
 OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=5)
 # Where the visitor's address is read for every limit (applicants/client_address.py):

@@ -25,3 +25,7 @@ COUNTY_PROGRAMME_FILES = env.list(
     "COUNTY_PROGRAMME_FILES",
     default=[str(BASE_DIR / "rules" / "examples" / "411521-luoshan.example.toml")],  # noqa: F405
 )
+# The demo's telephone for objections (a production office sets its own: check --deploy).
+OBJECTION_PHONE = env("OBJECTION_PHONE", default="0376-6200000")
+# The demo counts weekdays past the holiday data rather than refuse to announce.
+ANNOUNCEMENT_BEYOND_CALENDAR = env("ANNOUNCEMENT_BEYOND_CALENDAR", default="weekdays")

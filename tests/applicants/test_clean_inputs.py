@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 import applicants.forms
+import awards.announcements.forms
 import awards.forms
 import portal.forms
 from applicants.errors import FIELD_REQUIRED, PROJECT_NAME_REQUIRED, REASON_REQUIRED, ServiceError
@@ -27,6 +28,8 @@ from applicants.services.applications import (
 )
 from applicants.services.cases import case_transition
 from applicants.services.enterprises import EnterpriseInput, enterprise_register
+from awards.announcements.errors import OBJECTOR_NAME_INVALID
+from awards.announcements.forms import ObjectionForm
 from awards.api import TransitionInputSerializer
 from awards.errors import PAYMENT_REFERENCE_REQUIRED
 from awards.models import Award, Objection, PayoutPlanState
@@ -58,7 +61,7 @@ _NOT_FREE_TEXT = (
 
 
 def _form_classes():
-    for module in (applicants.forms, awards.forms, portal.forms):
+    for module in (applicants.forms, awards.forms, awards.announcements.forms, portal.forms):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.Form) and cls.__module__ == module.__name__:
                 yield cls
@@ -112,8 +115,9 @@ def test_every_free_text_form_field_is_a_clean_char_field():
         "OverrideForm.reason",
         "ExemptForm.reason",
         "ObjectionForm.name",
-        "ObjectionForm.contact",
+        "ObjectionForm.phone",
         "ObjectionForm.text",
+        "ObjectionResolveForm.reason",
     ):
         assert name in seen, name
 
@@ -330,18 +334,18 @@ def test_objection_fields_are_cleaned_and_invisible_ones_are_empty():
         objection_file(
             application_id=case.pk,
             name=INVISIBLE_ONLY,
-            contact="13800000000",
+            phone="13800000000",
             text="该项目获奖证书与实际不符，请核查。",
         )
-    assert (error.value.message, error.value.field) == (FIELD_REQUIRED, "name")
+    assert (error.value.message, error.value.field) == (OBJECTOR_NAME_INVALID, "name")
     objection_file(
         application_id=case.pk,
         name=f"张{RLO}三",
-        contact=f"138{ZWSP}00000000",
+        phone=f"138{ZWSP}00000000",
         text=f"该项目获奖{RLO}证书与实际不符，\r\n请核查。",
     )
     objection = Objection.objects.get()
-    assert (objection.name, objection.contact) == ("张三", "13800000000")
+    assert (objection.name, objection.phone) == ("张三", "13800000000")
     assert objection.text == "该项目获奖证书与实际不符，\n请核查。"
 
 
@@ -391,8 +395,8 @@ def test_enterprise_fields_are_cleaned_at_registration():
 
 
 def test_a_nul_is_refused_not_removed(client, county_reviewer):
-    form = awards.forms.ObjectionForm(
-        {"name": "张三", "contact": "138", "text": "含有空字符\x00的异议内容内容内容"}
+    form = ObjectionForm(
+        {"name": "张三", "phone": "13800000000", "text": "含有空字符\x00的异议内容内容内容"}
     )
     assert not form.is_valid()
     assert "text" in form.errors

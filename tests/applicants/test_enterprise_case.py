@@ -14,7 +14,7 @@ from applicants.roles import Role
 from applicants.services.cases import case_transition
 from awards.models import Award
 from awards.services.decisions import case_decide
-from tests.awards.helpers import case_in, city_user
+from tests.awards.helpers import case_in, city_user, object_and_uphold
 from tests.factories import ApplicationFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +78,8 @@ def test_during_the_announcement_the_period_is_shown(client):
         period
     )
     assert "公示中" in period
-    # An objection sends it back to review: the award is no longer the enterprise's to read.
-    case_transition(application_id=case.pk, action="object", actor=None, reason="异议")
+    # An objection upheld sends it back to review: the award is no longer the enterprise's.
+    object_and_uphold(case)
     html = _page(client, case)
     assert 'id="approved-amount"' not in html
     assert 'id="stored-amount"' in html

@@ -33,8 +33,36 @@ def end_announcement(case: Application) -> None:
     )
 
 
+# A public objection as the services accept it (a real name, a telephone, ten characters).
+OBJECTION = {"name": "王五", "phone": "13800000000", "text": "该项目获奖信息与公告不符，请核查。"}
+
+
+def object_to(case: Application, **objection: str) -> None:
+    """File a public objection to an announced case: it is held (异议核实中)."""
+    from awards.announcements.services import objection_file
+
+    objection_file(application_id=case.pk, **{**OBJECTION, **objection})
+
+
+def object_and_uphold(case: Application, *, outcome: str = "uphold") -> None:
+    """An objection the city upholds: the case goes back to review (or is rejected)."""
+    from awards.announcements.services import objection_resolve
+    from awards.models import Objection
+
+    object_to(case)
+    objection = Objection.objects.filter(application=case, state="open").latest("id")
+    objection_resolve(
+        objection_id=objection.pk, actor=city_user(), outcome=outcome, reason="经核实，异议成立。"
+    )
+
+
 def case_in(status: str, *, pay_year: int = 2026, **factory_kwargs: object) -> Application:
-    """A case in `status`; from `approved` on it got there through the real decisions."""
+    """A case in `status`; from `approved` on it got there through the real decisions (`held`:
+    announced, then a public objection)."""
+    if status == Status.HELD:
+        case = case_in(Status.ANNOUNCED, **factory_kwargs)
+        object_to(case)
+        return _fresh(case)
     if status not in AWARD_PATH:
         return ApplicationFactory(status=status, **factory_kwargs)
     case = ApplicationFactory(status=Status.REVIEWED, **factory_kwargs)

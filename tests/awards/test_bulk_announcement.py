@@ -1,6 +1,5 @@
 """公示 and 公示期满确认 in bulk for the city: each case on its own, each outcome reported."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from applicants.models import Status
 from applicants.roles import Role
 from applicants.workflow import bulk_actions_for
+from awards.announcements.calendar import working_days_end
 from awards.errors import ANNOUNCEMENT_NOT_OVER
 from awards.models import Award
 from awards.services.decisions import cases_bulk_decide
@@ -27,7 +27,7 @@ def test_the_city_may_announce_and_confirm_in_bulk():
 
 
 def test_bulk_announce_opens_the_configured_period_for_each_case(settings, city_reviewer):
-    settings.ANNOUNCEMENT_DAYS = 10
+    settings.ANNOUNCEMENT_WORKING_DAYS = 10
     cases = [case_in(Status.APPROVED) for _ in range(3)]
     outcomes = cases_bulk_decide(
         application_ids=[c.pk for c in cases], action="announce", actor=city_reviewer
@@ -38,7 +38,7 @@ def test_bulk_announce_opens_the_configured_period_for_each_case(settings, city_
         assert award.application.status == Status.ANNOUNCED
         assert award.announcement_days == 10
         assert award.announcement_starts_on == today
-        assert award.announcement_ends_on == today + datetime.timedelta(days=9)
+        assert award.announcement_ends_on == working_days_end(starts_on=today, days=10)
 
 
 def test_bulk_confirm_refuses_a_running_period_on_its_own(city_reviewer):

@@ -21,7 +21,7 @@ from awards.services.decisions import (
     cases_bulk_decide,
 )
 from rules import load_rulebook
-from tests.awards.helpers import case_in
+from tests.awards.helpers import case_in, object_and_uphold
 from tests.factories import ApplicationFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_a_first_time_item_already_granted_is_not_first_time(city_reviewer):
 
 def test_approving_again_after_an_objection_keeps_one_award(city_reviewer):
     case = case_in(Status.ANNOUNCED)
-    case_decide(application_id=case.pk, action="object", actor=None, reason="获奖证书系伪造")
+    object_and_uphold(case)
     case_decide(
         application_id=case.pk,
         action="approve",

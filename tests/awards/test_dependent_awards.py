@@ -16,18 +16,14 @@ from applicants.services.applications import (
     application_update,
 )
 from awards.models import Award, AwardDeduction, AwardRecovery
-from awards.services.announcements import objection_file
 from awards.services.decisions import award_override, case_decide
 from awards.services.dependents import award_reprice_decide
-from tests.awards.helpers import case_in, city_user
+from tests.awards.helpers import case_in, city_user, object_and_uphold
 from tests.factories import ApplicationFactory, EnterpriseFactory, upload
 
 pytestmark = pytest.mark.django_db
 
 PROJECT = "茶产业数据要素应用"
-OBJECTION = {"name": "王五", "contact": "13800000000", "text": "该项目获奖信息与公告不符。"}
-
-
 def _national(enterprise, *, status=Status.REVIEWED):
     return ApplicationFactory(
         enterprise=enterprise,
@@ -94,7 +90,7 @@ def test_a_rejected_provincial_award_raises_the_national_top_up_to_the_full_amou
     _approve(national)
     assert _amount(national) == Decimal("200000.00")
 
-    objection_file(application_id=provincial.pk, **OBJECTION)
+    object_and_uphold(provincial)
     assert _amount(national) == Decimal("200000.00")  # pending, not undone
     case_decide(
         application_id=provincial.pk,
@@ -116,7 +112,7 @@ def test_an_announced_top_up_is_flagged_to_the_city_with_both_amounts():
     national = _national(enterprise)
     _approve(national)
     case_decide(application_id=national.pk, action="announce", actor=city_user())
-    objection_file(application_id=provincial.pk, **OBJECTION)
+    object_and_uphold(provincial)
     case_decide(
         application_id=provincial.pk, action="city_reject", actor=city_user(), reason="不属实"
     )
@@ -175,7 +171,7 @@ def test_a_provincial_award_approved_again_higher_lowers_the_unpaid_top_up():
     national = _national(enterprise)
     _approve(national)
     assert _amount(national) == Decimal("220000.00")
-    objection_file(application_id=provincial.pk, **OBJECTION)
+    object_and_uphold(provincial)
     case_decide(
         application_id=provincial.pk, action="city_return", actor=city_user(), reason="请更正等次"
     )
@@ -197,7 +193,7 @@ def test_after_payment_a_shortfall_becomes_a_new_top_up_case_for_the_city():
         facts={"prize_level": "first"},
     )
     assert _amount(national) == Decimal("200000.00")
-    objection_file(application_id=provincial.pk, **OBJECTION)
+    object_and_uphold(provincial)
     case_decide(
         application_id=provincial.pk, action="city_reject", actor=city_user(), reason="不属实"
     )
@@ -222,7 +218,7 @@ def test_after_payment_an_excess_becomes_a_recovery_for_finance():
         facts={"prize_level": "first"},
     )
     assert _amount(national) == Decimal("220000.00")
-    objection_file(application_id=provincial.pk, **OBJECTION)
+    object_and_uphold(provincial)
     case_decide(
         application_id=provincial.pk, action="city_return", actor=city_user(), reason="请更正等次"
     )
@@ -254,7 +250,7 @@ def test_re_approval_keeps_the_first_approval_time_the_override_and_the_exemptio
     )
     first = Award.objects.get(application=case)
     case_decide(application_id=case.pk, action="announce", actor=city_user())
-    objection_file(application_id=case.pk, **OBJECTION)
+    object_and_uphold(case)
     _approve(case)  # the objection was looked into and dismissed: approve again, unchanged
 
     again = Award.objects.get(application=case)
@@ -276,7 +272,7 @@ def test_an_exemption_lifted_at_re_approval_is_its_own_entry():
     case = ApplicationFactory(status=Status.REVIEWED)
     _approve(case, quota_exempt=True, exempt_reason="市政府重点项目")
     case_decide(application_id=case.pk, action="announce", actor=city_user())
-    objection_file(application_id=case.pk, **OBJECTION)
+    object_and_uphold(case)
     _approve(case, quota_exempt=False)
     assert not Award.objects.get(application=case).quota_exempt
     revoked = CaseEvent.objects.filter(application=case, action="quota_exempt_revoked").get()
@@ -292,7 +288,7 @@ def test_the_payout_queue_orders_by_the_first_approval():
     early = ApplicationFactory(item="honor_provincial", facts={}, status=Status.REVIEWED)
     _approve(early)
     case_decide(application_id=early.pk, action="announce", actor=city_user())
-    objection_file(application_id=early.pk, **OBJECTION)
+    object_and_uphold(early)
     later = [
         case_in(Status.CONFIRMED, item="honor_provincial", facts={}) for _ in range(5)
     ]  # approved while the first was under objection

@@ -23,7 +23,7 @@ from awards.documents.services import (
 from awards.documents.signing import signature_status
 from awards.models import Award, Budget
 from awards.services.decisions import case_decide
-from tests.awards.helpers import case_in, city_user
+from tests.awards.helpers import case_in, city_user, object_and_uphold
 from tests.factories import EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -166,12 +166,8 @@ def test_decisions_refresh_the_sheet_and_a_rejection_voids_it(django_capture_on_
     assert Document.objects.filter(application=case, kind=DocumentKind.APPROVAL).count() == 2
     sheet.refresh_from_db()
     assert not sheet.is_current
-    from awards.services.announcements import objection_file
-
     with django_capture_on_commit_callbacks(execute=True):
-        objection_file(
-            application_id=case.pk, name="王五", contact="138", text="获奖信息与公告不符。"
-        )
+        object_and_uphold(case)
     with django_capture_on_commit_callbacks(execute=True):
         case_decide(application_id=case.pk, action="city_reject", actor=city_user(), reason="不实")
     assert not Document.objects.filter(

@@ -1,6 +1,5 @@
 """办理记录 as sentences (applicants.history): one builder and one partial for both case pages."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from applicants.models import Application, CaseEvent
 from applicants.roles import Role
 from applicants.services.applications import application_submit
 from applicants.services.cases import case_transition
+from awards.announcements.calendar import working_days_end
 from awards.models import Award, Budget
 from awards.services.decisions import award_quota_exempt, case_decide
 from tests.applicants.conftest import complete_draft
@@ -104,9 +104,11 @@ def test_every_step_reads_as_a_sentence(people):
         "批准金额调整为 250,000.00 元（规则计算 300,000.00 元）：配套资金已另行安排"
     )
     starts = timezone.localdate()
-    ends = starts + datetime.timedelta(days=settings.ANNOUNCEMENT_DAYS - 1)
+    days = settings.ANNOUNCEMENT_WORKING_DAYS
+    ends = working_days_end(starts_on=starts, days=days)
+    number = Award.objects.get(application=case).announcement_number
     assert entries["announce"].sentence == (
-        f"发布公示：{starts.isoformat()} 至 {ends.isoformat()}（{settings.ANNOUNCEMENT_DAYS} 天）"
+        f"发布公示（{number}）：{starts.isoformat()} 至 {ends.isoformat()}（{days} 个工作日）"
     )
     assert entries["confirm"].sentence == "公示期满无异议，确认奖励 250,000.00 元"
     assert entries["schedule"].sentence == "安排兑付年度：2026 年"

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from applicants.models import Status
 from awards.models import Award, AwardRecovery, PayoutPlanState
-from awards.services.announcements import objection_file
 from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set
-from tests.awards.helpers import case_in, city_user, finance_user
+from tests.awards.helpers import case_in, city_user, finance_user, object_and_uphold
 from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +66,7 @@ def test_the_city_decides_a_flagged_new_price_on_the_case_page(client):
     city = city_user()
     case_decide(application_id=national.pk, action="approve", actor=city)
     case_decide(application_id=national.pk, action="announce", actor=city)
-    objection_file(application_id=provincial.pk, name="王五", contact="138", text="与公告不符。")
+    object_and_uphold(provincial)
     case_decide(application_id=provincial.pk, action="city_reject", actor=city, reason="不实")
 
     sign_in(client, city)

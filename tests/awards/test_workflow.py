@@ -12,11 +12,13 @@ from applicants.roles import Role
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import (
     MATCH_ONLY_ACTIONS,
+    OBJECTION_ACTIONS,
     SYSTEM,
     TRANSITIONS,
     bulk_actions_for,
     transitions_from,
 )
+from awards.announcements.errors import OBJECTION_ACTION_ELSEWHERE
 from awards.services.decisions import case_decide
 from tests.awards.helpers import AWARD_PATH, case_in, end_announcement
 from tests.factories import make_user
@@ -24,6 +26,9 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = (*Role.values, SYSTEM)
+# The objection's steps record or resolve an objection: their own service takes them
+# (tests/awards/test_objections.py); as plain decisions they are refused below.
+DECISIONS = [t for t in TRANSITIONS if t.action not in OBJECTION_ACTIONS]
 
 
 class _Rollback(Exception):
@@ -65,7 +70,7 @@ def actors(db):
 
 
 @pytest.mark.parametrize("state", Status.values)
-@pytest.mark.parametrize("transition", TRANSITIONS, ids=attrgetter("action"))
+@pytest.mark.parametrize("transition", DECISIONS, ids=attrgetter("action"))
 def test_each_role_may_take_exactly_what_the_table_gives_it(transition, state, actors):
     case = case_in(state, jurisdiction="411502")
     if state == Status.ANNOUNCED:
@@ -118,8 +123,23 @@ def test_each_role_may_take_exactly_what_the_table_gives_it(transition, state, a
             assert (transition.action in offered) == allowed
 
 
+@pytest.mark.parametrize("action", sorted(OBJECTION_ACTIONS))
+@pytest.mark.parametrize("state", [Status.ANNOUNCED, Status.HELD])
+def test_the_objection_steps_are_never_plain_decisions(action, state, actors):
+    case = case_in(state, jurisdiction="411502")
+    actors = {**actors, Role.ENTERPRISE: case.created_by}
+    for role in ALL_ROLES:
+        with pytest.raises(ServiceError) as error:
+            case_decide(application_id=case.pk, action=action, actor=actors[role], reason="x")
+        assert error.value.message == OBJECTION_ACTION_ELSEWHERE
+        if role != SYSTEM:
+            assert action not in {t.action for t in transitions_from(state, role)}
+    case.refresh_from_db()
+    assert case.status == state
+
+
 @pytest.mark.parametrize(
-    "transition", [t for t in TRANSITIONS if t.needs_reason], ids=attrgetter("action")
+    "transition", [t for t in DECISIONS if t.needs_reason], ids=attrgetter("action")
 )
 def test_negative_decisions_are_refused_without_a_reason(transition, actors):
     state = sorted(transition.sources)[0]

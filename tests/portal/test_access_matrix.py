@@ -37,7 +37,7 @@ from applicants.two_factor.middleware import PUBLIC_VIEWS, SECOND_FACTOR_VIEWS
 from awards.documents.models import Document
 from awards.documents.rendering import RenderedPdf
 from awards.documents.services import document_render_approval
-from awards.models import PayoutPlanState
+from awards.models import Objection, PayoutPlanState
 from awards.payments import services as payments
 from awards.payments.models import BankReturnImport, PaymentBatch
 from awards.payouts.models import PayoutRun
@@ -187,6 +187,23 @@ class World:
             recipient=self.user("enterprise_own"), application=self.case, message="已受理"
         )
 
+    @cached_property
+    def objection(self) -> Objection:
+        """A public objection to the case, with a PDF evidence file (stored as filing stores it)."""
+        objection = Objection(
+            application=self.case,
+            name="王五",
+            phone="13800000000",
+            text="获奖信息与公告不符，请核查。",
+            evidence_name="证据.pdf",
+            evidence_type="application/pdf",
+            evidence_size=len(TINY_PDF),
+            evidence_sha256=hashlib.sha256(TINY_PDF).hexdigest(),
+        )
+        objection.evidence.save("matrix-objection.pdf", ContentFile(TINY_PDF), save=False)
+        objection.save()
+        return objection
+
 
 # --- the table -----------------------------------------------------------------------------------
 
@@ -304,6 +321,11 @@ ROUTES: dict[str, Route] = {
     # A valid answer (the service then says there is no new price): an empty form answers 500
     # (reported; _case_page takes no reprice_form).
     "awards:award_reprice": Route("POST", officials(**CASE_SCOPE), case, data={"accept": "1"}),
+    # 公示异议: every official who sees the case reads them; the empty form answers 400 (only
+    # the city's reviewer's answer would then be taken, by the service).
+    "awards:case_objections": Route("GET", officials(**CASE_SCOPE), case),
+    "awards:objection_resolve": Route("POST", officials(**CASE_SCOPE), lambda w: [w.objection.pk]),
+    "awards:objection_evidence": Route("GET", officials(**CASE_SCOPE), lambda w: [w.objection.pk]),
     # --- the finance desk: city finance, county finance (its county's), admin (read-only) ---
     "awards:finance": Route("GET", officials(403, county_finance=OK, finance=OK, admin=OK)),
     "awards:finance_schedule": Route(

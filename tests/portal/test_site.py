@@ -83,6 +83,7 @@ def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess:
         "DATABASE_URL": "sqlite:///:memory:",
         "AUDIT_KEYS": "office-2027:hmac-sm3:"
         + "b2ZmaWNlLWtleS1vZi10aGUteGlueWFuZy1wb3J0YWwtMDEyMzQ1Njc4OQ==",
+        "OBJECTION_PHONE": "0376-6200000",
         **extra,
     }
     return subprocess.run(
@@ -102,6 +103,22 @@ def test_production_settings_pass_check_deploy(tmp_path):
     result = _check_deploy(tmp_path, PDF_SIGNING_KEY_FILE=str(key), PDF_SIGNING_CERT_FILE=str(cert))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("phone", "check"), [("", "awards.E020"), ("0376-12", "awards.E021")])
+def test_production_publishes_the_offices_own_objection_phone(tmp_path, phone, check):
+    from awards.documents.signing import _demo_key_pair
+
+    key, cert = _demo_key_pair(tmp_path)
+    result = _check_deploy(
+        tmp_path,
+        PDF_SIGNING_KEY_FILE=str(key),
+        PDF_SIGNING_CERT_FILE=str(cert),
+        OBJECTION_PHONE=phone,
+    )
+    assert result.returncode != 0
+    assert check in result.stdout + result.stderr
+    assert "OBJECTION_PHONE" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_sign_without_its_own_key(tmp_path):
