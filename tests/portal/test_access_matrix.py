@@ -31,9 +31,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from applicants.models import Application, EvidenceFile, Notification, Status, User
+from applicants.models import Application, Enterprise, EvidenceFile, Notification, Status, User
 from applicants.roles import Role
 from applicants.two_factor.middleware import PUBLIC_VIEWS, SECOND_FACTOR_VIEWS
+from applicants.verification.bank_changes import bank_change_request
+from applicants.verification.claims import enterprise_claim_register
+from applicants.verification.models import BankAccountChange, EnterpriseClaim
 from awards.documents.models import Document
 from awards.documents.rendering import RenderedPdf
 from awards.documents.services import document_render_approval
@@ -44,8 +47,9 @@ from awards.payouts.models import PayoutRun
 from awards.payouts.services import payout_run_create
 from awards.reports import services as reports
 from awards.reports.models import PayoutExport
+from tests.applicants.verification.helpers import enterprise_input, registered
 from tests.awards.helpers import case_in, finance_user
-from tests.factories import TINY_PDF, make_user, sign_in
+from tests.factories import TINY_PDF, make_user, sign_in, upload
 
 LOGIN = "login"  # a redirect to the login form
 OK = "ok"  # through access control (see the module docstring)
@@ -181,6 +185,32 @@ class World:
         return job
 
     @cached_property
+    def pending_enterprise(self) -> Enterprise:
+        """An enterprise of 浉河区 registered with its licence, waiting for its county."""
+        return registered(4242).enterprise
+
+    @cached_property
+    def claim(self) -> EnterpriseClaim:
+        """A second registration of that enterprise's code: an open claim."""
+        code = self.pending_enterprise.credit_code
+        return enterprise_claim_register(
+            enterprise=enterprise_input(4242, credit_code=code),
+            username="matrix-claimant",
+            password="Xinyang-Reward-2025",
+            statement="本单位被冒名注册",
+            licence=upload("执照.pdf"),
+        )
+
+    @cached_property
+    def bank_change(self) -> BankAccountChange:
+        """A pending change of the case's (verified) enterprise's account."""
+        return bank_change_request(
+            actor=self.user("enterprise_own"),
+            bank_name="中国工商银行",
+            bank_account="62220217000011",
+        )
+
+    @cached_property
     def notification(self) -> Notification:
         """A notification to the case's enterprise member about its case."""
         return Notification.objects.create(
@@ -266,6 +296,11 @@ API_CASE_VIEWERS: dict[str, str | int] = {**CASE_VIEWERS, "anonymous": 403}
 CITY_FINANCE_ONLY = officials(403, finance=OK)
 
 
+# Identity is the county's decision: its reviewer opens its own county's objects (another
+# county's reviewer gets 404, as for cases); every other role 403.
+COUNTY_OWN = officials(403, county_own=OK, county_other=404)
+
+
 def case(world: World) -> list[object]:
     return [world.case.pk]
 
@@ -311,6 +346,15 @@ ROUTES: dict[str, Route] = {
     "applicants:submit": Route("GET", enterprise_only(404), case),
     "applicants:withdraw": Route("GET", enterprise_only(404), case),
     "applicants:evidence": Route("GET", CASE_VIEWERS, lambda w: [w.evidence.pk]),
+    # --- identity checks: the enterprise's page; the bank change is behind re-authentication
+    # (a redirect to the confirm page); the county's pages, its own county's objects only ---
+    "identity:mine": Route("GET", enterprise_only()),
+    "identity:bank_account": Route("GET", enterprise_only()),
+    "identity:queue": Route("GET", officials(403, county_own=OK, county_other=OK)),
+    "identity:enterprise": Route("GET", COUNTY_OWN, lambda w: [w.pending_enterprise.pk]),
+    "identity:claim": Route("GET", COUNTY_OWN, lambda w: [w.claim.pk]),
+    "identity:bank_change": Route("GET", COUNTY_OWN, lambda w: [w.bank_change.pk]),
+    "identity:licence": Route("GET", COUNTY_OWN, lambda w: [w.pending_enterprise.licence_id]),
     # --- the officials' queue and case page ---
     "awards:queue": Route("GET", officials()),
     "awards:queue_bulk": Route("POST", officials()),
