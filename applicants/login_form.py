@@ -42,8 +42,10 @@ class LockoutAuthenticationForm(AuthenticationForm):
             if error.code == "invalid_login":
                 login_failure_record(username=username, address=address)
             raise
-        # An official's count is cleared by the second factor, not the password: otherwise signing
-        # in again between wrong codes would reset the lockout of code guessing.
-        if not two_factor_required(user=self.get_user()):
+        # Cleared only by a real sign-in (a form missing its password authenticates nobody); an
+        # official's by the second factor, not the password: otherwise signing in again between
+        # wrong codes would reset the lockout of code guessing.
+        user = self.get_user()
+        if user is not None and not two_factor_required(user=user):
             login_success(username=username)
         return cleaned

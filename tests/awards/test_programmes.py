@@ -14,7 +14,7 @@ from awards.services.decisions import case_decide
 from awards.services.payouts import budget_set, payouts_schedule
 from tests.awards.helpers import case_in
 from tests.conftest import LUOSHAN
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, make_user
+from tests.factories import EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -270,7 +270,7 @@ def test_a_county_payment_is_checked_against_the_county_budget(luoshan_reviewer,
 
 
 def test_the_finance_page_refuses_county_finance_the_citys_programme(client, luoshan_finance):
-    client.login(username=luoshan_finance.username, password=TEST_PASSWORD)
+    sign_in(client, luoshan_finance)
     assert client.get(reverse("awards:finance")).status_code == 200
     assert client.get(reverse("awards:finance") + "?programme=city").status_code == 403
     response = client.post(
@@ -283,7 +283,7 @@ def test_the_finance_page_refuses_county_finance_the_citys_programme(client, luo
 
 def test_city_finance_reads_the_county_programme_but_cannot_change_it(client, luoshan_programme):
     city_finance = make_user(Role.FINANCE)
-    client.login(username=city_finance.username, password=TEST_PASSWORD)
+    sign_in(client, city_finance)
     page = client.get(reverse("awards:finance") + f"?programme={LUOSHAN}")
     assert page.status_code == 200
     text = page.content.decode()
@@ -299,7 +299,7 @@ def test_city_finance_reads_the_county_programme_but_cannot_change_it(client, lu
 
 
 def test_county_finance_sets_the_county_budget_on_its_page(client, luoshan_finance):
-    client.login(username=luoshan_finance.username, password=TEST_PASSWORD)
+    sign_in(client, luoshan_finance)
     response = client.post(
         reverse("awards:finance"), {"programme": LUOSHAN, "year": "2026", "amount": "300000.00"}
     )
@@ -312,7 +312,7 @@ def test_the_enterprise_sees_both_awards_on_its_case(client, luoshan_reviewer):
     case = _confirmed("contest_national", enterprise=_luoshan_enterprise(), prize_level="first")
     match = _match_of(case)
     case_decide(application_id=match.pk, action="match_confirm", actor=luoshan_reviewer)
-    client.login(username=case.created_by.username, password=TEST_PASSWORD)
+    sign_in(client, case.created_by)
     text = client.get(reverse("applicants:detail", args=[case.pk])).content.decode()
     assert 'id="programme-cases"' in text
     # The shipped example says it is one wherever its name appears.
@@ -327,9 +327,9 @@ def test_the_enterprise_sees_both_awards_on_its_case(client, luoshan_reviewer):
 def test_county_reviewers_see_only_their_countys_matches(client, luoshan_reviewer):
     match = _match_of(_confirmed("honor_national", enterprise=_luoshan_enterprise()))
     other = make_user(Role.COUNTY_REVIEWER, jurisdiction="411502")
-    client.login(username=other.username, password=TEST_PASSWORD)
+    sign_in(client, other)
     assert client.get(reverse("awards:case_detail", args=[match.pk])).status_code == 404
-    client.login(username=luoshan_reviewer.username, password=TEST_PASSWORD)
+    sign_in(client, luoshan_reviewer)
     page = client.get(reverse("awards:case_detail", args=[match.pk]))
     assert page.status_code == 200
     assert 'id="action-match_confirm"' in page.content.decode()
@@ -344,11 +344,11 @@ def test_city_finance_sees_no_pay_button_on_a_county_award(
     (match,) = _confirmed_matches(luoshan_reviewer, 1)
     payouts_schedule(LUOSHAN)
     city_finance = make_user(Role.FINANCE)
-    client.login(username=city_finance.username, password=TEST_PASSWORD)
+    sign_in(client, city_finance)
     page = client.get(reverse("awards:case_detail", args=[match.pk]))
     assert page.status_code == 200
     assert 'id="action-pay"' not in page.content.decode()
-    client.login(username=luoshan_finance.username, password=TEST_PASSWORD)
+    sign_in(client, luoshan_finance)
     page = client.get(reverse("awards:case_detail", args=[match.pk]))
     assert 'id="action-pay"' in page.content.decode()
 

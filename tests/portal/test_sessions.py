@@ -11,7 +11,7 @@ from applicants.services.applications import ApplicationInput, application_creat
 from applicants.services.evidence import evidence_add
 from portal.middleware import LAST_ACTIVITY_KEY, SIGNED_OUT_NOTICE_SECONDS
 from tests.applicants.test_enterprises import _form as registration_form
-from tests.factories import TEST_PASSWORD, sign_in, upload
+from tests.factories import TEST_PASSWORD, authenticator_of, sign_in, totp_code, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,9 @@ def _sign_in(client, user):
     """Through the login form, as a person does: the role's cookie policy is set there."""
     response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
     assert response.status_code == 302
+    if user.is_official:  # then the second factor, as the official does
+        code = totp_code(authenticator_of(user))
+        assert client.post(reverse("two_factor:verify"), {"code": code}).status_code == 302
     return response
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from applicants.roles import Role
 from tests.conftest import REPO_ROOT
-from tests.factories import TEST_PASSWORD, sign_in
+from tests.factories import TEST_PASSWORD, authenticator_of, sign_in, totp_code
 
 DASHBOARD_TITLES = {
     Role.ENTERPRISE: "企业工作台",
@@ -20,9 +20,16 @@ DASHBOARD_TITLES = {
 @pytest.mark.parametrize("role", list(DASHBOARD_TITLES))
 def test_each_role_logs_in_and_lands_on_its_dashboard(client, role_users, role):
     user = role_users[role]
+    device = authenticator_of(user) if user.is_official else None
     response = client.post(
         reverse("login"), {"username": user.username, "password": TEST_PASSWORD}, follow=True
     )
+    if device is not None:
+        # An official's password leads to the second factor, and the code to the dashboard.
+        assert response.redirect_chain[-1][0].startswith(reverse("two_factor:verify"))
+        response = client.post(
+            response.redirect_chain[-1][0], {"code": totp_code(device)}, follow=True
+        )
     assert response.redirect_chain[-1][0] == reverse("home")
     html = response.content.decode()
     assert DASHBOARD_TITLES[role] in html
