@@ -361,3 +361,10 @@ def test_the_second_factor_comes_before_a_forced_password_change(client):
     assert client.get(HOME)["Location"] == reverse("password_change")
     # The forced change follows the sign-in: no second confirmation of the same password.
     assert client.get(reverse("password_change")).status_code == 200
+
+
+def test_a_sign_in_form_without_its_password_clears_no_failures(client):
+    member = make_user(Role.ENTERPRISE)
+    _password(client, member, "wrong")
+    client.post(reverse("login"), {"username": member.username, "password": ""})
+    assert LoginFailure.objects.filter(username=member.username).count() == 1
