@@ -157,7 +157,7 @@ def objection_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @official_required
-def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """An objection's evidence file, to the officials who may see its case (inline, no cache)."""
     objection = objection_get_for(user=_user(request), objection_id=pk)
     if not objection.evidence:
@@ -175,4 +175,4 @@ def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return response  # type: ignore[return-value]  # a streaming response, as the decorator passes it

@@ -95,7 +95,8 @@ def case_decide(
     if action in OBJECTION_ACTIONS:
         # They record or resolve an objection and move the 公示 dates: awards.announcements.
         raise ServiceError(OBJECTION_ACTION_ELSEWHERE, field="action")
-    if action == "confirm":
+    if action == "confirm" and getattr(actor, "role", None) in BY_ACTION[action].roles:
+        # Who may confirm hears why not yet; anyone else hears only that they may not.
         confirm_refuse_if_held(application_id=application_id)
     hook = _BEFORE_SAVE.get(action)
     memo: dict[str, object] = {}
