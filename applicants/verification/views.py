@@ -119,7 +119,7 @@ def enterprise_review(request: HttpRequest, pk: int) -> HttpResponse:
                 done = (
                     _("已核验：%(name)s")
                     if form.cleaned_data["decision"] == VERIFY
-                    else _("已退回核验：%(name)s")
+                    else _("核验未通过：%(name)s")
                 )
                 messages.success(request, done % {"name": enterprise.name})
                 return redirect("identity:queue")
