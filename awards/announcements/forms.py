@@ -20,7 +20,12 @@ from awards.announcements.contact import (
     objector_name_clean,
     objector_phone_clean,
 )
-from awards.announcements.errors import OBJECTION_OUTCOME_UNKNOWN, RESOLUTION_REASON_REQUIRED
+from awards.announcements.errors import (
+    OBJECTION_OUTCOME_UNKNOWN,
+    OBJECTION_TEXT_LONG,
+    OBJECTION_TEXT_SHORT,
+    RESOLUTION_REASON_REQUIRED,
+)
 from awards.announcements.services import OBJECTION_TEXT_MAX, OBJECTION_TEXT_MIN
 
 MAX_REASON = 2000
@@ -67,6 +72,16 @@ class ObjectionForm(forms.Form):
             attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
         ),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The service's own words, in the language of this request.
+        self.fields["text"].error_messages.update(
+            {
+                "min_length": str(OBJECTION_TEXT_SHORT % {"min": OBJECTION_TEXT_MIN}),
+                "max_length": str(OBJECTION_TEXT_LONG % {"max": OBJECTION_TEXT_MAX}),
+            }
+        )
 
     def clean_name(self) -> str:
         return cast(str, _checked(objector_name_clean, self.cleaned_data["name"]))

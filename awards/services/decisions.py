@@ -46,7 +46,7 @@ from rules import Ceiling, Quote, RulesInputError
 ZERO = Decimal("0.00")
 # 原则上: the quota may be lifted for an award until it is paid.
 EXEMPTABLE_STATES = frozenset(
-    {Status.APPROVED, Status.ANNOUNCED, Status.CONFIRMED, Status.SCHEDULED}
+    {Status.APPROVED, Status.ANNOUNCED, Status.HELD, Status.CONFIRMED, Status.SCHEDULED}
 )
 
 
