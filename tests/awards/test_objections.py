@@ -519,3 +519,14 @@ def test_a_stale_resolution_answers_with_a_message_not_a_500(client):
     )
     assert response.status_code == 200
     assert "该异议已处理" in response.content.decode()
+
+
+def test_while_held_the_city_may_still_set_the_exemption_and_it_survives_the_resumption():
+    case = case_in(Status.HELD)
+    award_quota_exempt(
+        application_id=case.pk, actor=city_user(), exempt=True, reason="重大项目，市政府同意"
+    )
+    _resolve(case, "dismiss")
+    award = Award.objects.get(application=case)
+    assert award.quota_exempt
+    assert award.exempt_reason == "重大项目，市政府同意"
