@@ -1,6 +1,5 @@
 """公示 and 公示期满确认 in bulk for the city: each case on its own, each outcome reported."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone

@@ -24,6 +24,8 @@ from tests.factories import ApplicationFactory, EnterpriseFactory, upload
 pytestmark = pytest.mark.django_db
 
 PROJECT = "茶产业数据要素应用"
+
+
 def _national(enterprise, *, status=Status.REVIEWED):
     return ApplicationFactory(
         enterprise=enterprise,
