@@ -13,7 +13,7 @@ urlpatterns = [
     path(
         "password/change/",
         reauthentication_required_unless(
-            lambda request: request.user.must_change_password,
+            lambda request: getattr(request.user, "must_change_password", False),
             views.PasswordChangeView.as_view(),
         ),
         name="password_change",
