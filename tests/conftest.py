@@ -206,3 +206,16 @@ def luoshan_programme(settings) -> str:
     """Enable the example county programme of 罗山县 for one test; yields its code."""
     settings.COUNTY_PROGRAMME_FILES = [str(EXAMPLE_PROGRAMME)]
     return LUOSHAN
+
+
+@pytest.fixture
+def evidence_storage(settings, tmp_path):
+    """Each test stores uploaded files in its own folder (never under a public URL)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence"},
+        },
+    }
+    return tmp_path / "evidence"

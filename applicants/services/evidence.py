@@ -74,6 +74,40 @@ def _sha256(upload: "UploadedFile | ContentFile[bytes]") -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked upload as it is stored: what reviewers will open (the cleaned image, if any),
+    its name as shown, its type, size and hash, and the random name it is saved under."""
+
+    content: "UploadedFile | ContentFile[bytes]"
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_name: str
+
+
+def upload_for_storage(
+    *, upload: UploadedFile, checked: CheckedEvidence, fallback_stem: str
+) -> StoredUpload:
+    """What an evidence file, a business licence or an objection's evidence stores of `upload`.
+
+    The shown name has no path and no invisible or bidi characters (a U+202E in
+    "证书\u202efdp.exe" must not turn it around); the file is saved under a random name, so the
+    original name is data, never a path.
+    """
+    stored = upload if checked.content is None else ContentFile(checked.content)
+    name = clean_text(os.path.basename((upload.name or "").replace("\\", "/")))[:255]
+    return StoredUpload(
+        content=stored,
+        original_name=name or f"{fallback_stem}{checked.kind.extension}",
+        content_type=checked.kind.content_type,
+        size=stored.size or 0,
+        sha256=_sha256(stored),
+        storage_name=f"{uuid.uuid4().hex}{checked.kind.extension}",
+    )
+
+
 @transaction.atomic
 def evidence_add(
     *, actor: User, application_id: int, kind: str, upload: UploadedFile
@@ -87,25 +121,20 @@ def evidence_add(
     # Parsed here only (seconds for a 20 MB photo), not in the form as well: the view shows the
     # refusal on the file's field, and the transaction drops the draft it was part of.
     checked = evidence_open(upload=upload, field=field)
-    file_kind = checked.kind
-    # What is stored, hashed and audited is what reviewers will open: the cleaned image, if any.
-    stored = upload if checked.content is None else ContentFile(checked.content)
+    stored = upload_for_storage(upload=upload, checked=checked, fallback_stem=kind)
     # The case row is locked, so the next version number cannot be taken by a concurrent upload.
     latest = application.evidence_files.filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
     evidence = EvidenceFile(
         application=application,
         kind=kind,
         version=latest + 1,
-        # Shown on pages: a U+202E in "证书\u202efdp.exe" must not turn the name around.
-        original_name=clean_text(os.path.basename(upload.name or ""))[:255]
-        or f"{kind}{file_kind.extension}",
-        content_type=file_kind.content_type,
-        size=stored.size or 0,
-        sha256=_sha256(stored),
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
         uploaded_by=actor,
     )
-    # Stored under a random name: the original name is data, never a path.
-    evidence.file.save(f"{uuid.uuid4().hex}{file_kind.extension}", stored, save=False)
+    evidence.file.save(stored.storage_name, stored.content, save=False)
     try:
         evidence.save()
         audit_append(

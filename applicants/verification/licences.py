@@ -1,30 +1,15 @@
 """Storing a business licence (营业执照): the evidence checks, a hash, a random file name."""
 
-import hashlib
-import os
-import uuid
-
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from applicants.errors import ServiceError
 from applicants.models import Enterprise, User
-from applicants.services.evidence import evidence_open
-from applicants.text import clean_text
+from applicants.services.evidence import evidence_open, upload_for_storage
 from applicants.verification.errors import LICENCE_REQUIRED
 from applicants.verification.models import BusinessLicence
 
 LICENCE_FIELD = "licence"
-
-
-def _sha256(stored: "UploadedFile | ContentFile[bytes]") -> str:
-    digest = hashlib.sha256()
-    stored.seek(0)
-    for chunk in stored.chunks():
-        digest.update(chunk)
-    stored.seek(0)
-    return digest.hexdigest()
 
 
 def licence_store(
@@ -38,20 +23,16 @@ def licence_store(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("licence_store must run inside a transaction")
     checked = evidence_open(upload=upload, field=LICENCE_FIELD)
-    kind = checked.kind
-    stored = upload if checked.content is None else ContentFile(checked.content)
+    stored = upload_for_storage(upload=upload, checked=checked, fallback_stem="licence")
     licence = BusinessLicence(
         enterprise=enterprise,
-        # Shown to the county: no path, no bidi override turning "执照\u202efdp.exe" around.
-        original_name=clean_text(os.path.basename((upload.name or "").replace("\\", "/")))[:255]
-        or f"licence{kind.extension}",
-        content_type=kind.content_type,
-        size=stored.size or 0,
-        sha256=_sha256(stored),
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
         uploaded_by=actor,
     )
-    # Stored under a random name: the original name is data, never a path.
-    licence.file.save(f"{uuid.uuid4().hex}{kind.extension}", stored, save=False)
+    licence.file.save(stored.storage_name, stored.content, save=False)
     try:
         licence.save()
     except Exception:

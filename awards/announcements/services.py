@@ -6,14 +6,10 @@ Every change of the case's state is a transition of `applicants.workflow` throug
 objection, one dismissal of several) is an audit entry of its own.
 """
 
-import hashlib
-import os
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +19,7 @@ from applicants.errors import Conflict, NotAllowed, ServiceError
 from applicants.models import Application, CaseEvent, Status, User
 from applicants.roles import Role
 from applicants.services.cases import actor_may_act_on, case_transition
-from applicants.services.evidence import CheckedEvidence, evidence_open
+from applicants.services.evidence import CheckedEvidence, evidence_open, upload_for_storage
 from applicants.text import clean_text
 from awards.announcements.calendar import (
     working_days_after,
@@ -149,20 +145,12 @@ def _throttle(ip_address: str | None) -> None:
 def _attach_evidence(
     objection: Objection, upload: UploadedFile, checked: CheckedEvidence
 ) -> Objection:
-    """Store the checked file under a random name; its own name is data, never a path."""
-    stored = upload if checked.content is None else ContentFile(checked.content)
-    digest = hashlib.sha256()
-    stored.seek(0)
-    for chunk in stored.chunks():
-        digest.update(chunk)
-    stored.seek(0)
-    objection.evidence_name = (
-        clean_text(os.path.basename(upload.name or ""))[:255] or f"evidence{checked.kind.extension}"
-    )
-    objection.evidence_type = checked.kind.content_type
-    objection.evidence_size = stored.size or 0
-    objection.evidence_sha256 = digest.hexdigest()
-    objection.evidence.save(f"{uuid.uuid4().hex}{checked.kind.extension}", stored, save=False)
+    stored = upload_for_storage(upload=upload, checked=checked, fallback_stem="evidence")
+    objection.evidence_name = stored.original_name
+    objection.evidence_type = stored.content_type
+    objection.evidence_size = stored.size
+    objection.evidence_sha256 = stored.sha256
+    objection.evidence.save(stored.storage_name, stored.content, save=False)
     return objection
 
 

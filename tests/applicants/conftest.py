@@ -8,16 +8,9 @@ from tests.factories import EnterpriseFactory, make_user, upload
 
 
 @pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    """Each test stores evidence files in its own folder (never under a public URL)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "evidence"},
-        },
-    }
-    return tmp_path / "evidence"
+def _evidence_in_tmp(evidence_storage):
+    """Every applicants test stores evidence in its own folder (tests.conftest)."""
+    return evidence_storage
 
 
 @pytest.fixture

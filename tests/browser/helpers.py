@@ -1,6 +1,6 @@
 """What every browser journey does: sign in and out, take an action on the case page."""
 
-from tests.factories import TEST_PASSWORD, authenticator_of, totp_code
+from tests.factories import TEST_PASSWORD, TINY_PDF, authenticator_of, totp_code
 
 
 def login(page, base_url: str, username: str, password: str = TEST_PASSWORD) -> None:
@@ -46,3 +46,8 @@ def take(page, action: str, expected_status: str) -> None:
     """Click the action's button on the case page and wait for the state it leads to."""
     page.click(f"#action-{action}")
     page.wait_for_selector(f'#case-status[data-status="{expected_status}"]')
+
+
+def pdf_upload(name: str) -> dict[str, object]:
+    """A small valid PDF as Playwright's set_input_files takes it."""
+    return {"name": name, "mimeType": "application/pdf", "buffer": TINY_PDF}

@@ -14,18 +14,7 @@ from portal.services import DEMO_PASSWORD, demo_data_load
 from tests.browser.helpers import login, logout, take
 from tests.factories import TINY_PDF
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "evidence"},
-        },
-    }
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("evidence_storage")]
 
 
 def test_every_role_finishes_its_journey_on_the_demo(live_server, page, transactional_db, tmp_path):

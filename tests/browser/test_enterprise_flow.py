@@ -6,26 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from applicants.models import Application, Enterprise, EvidenceFile, Status
-from tests.factories import TINY_PDF, credit_code_for, tiny_png
+from tests.browser.helpers import pdf_upload
+from tests.factories import credit_code_for, tiny_png
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("evidence_storage")]
 
 PASSWORD = "Browser-Flow-2025"
-
-
-@pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "evidence"},
-        },
-    }
-
-
-def _pdf(name):
-    return {"name": name, "mimeType": "application/pdf", "buffer": TINY_PDF}
 
 
 def _png(name):
@@ -49,7 +35,7 @@ def _register(page, base_url, code):
     page.fill("#id_username", "browser-qiye")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.set_input_files("#id_licence", _pdf("营业执照.pdf"))
+    page.set_input_files("#id_licence", pdf_upload("营业执照.pdf"))
     page.click("#register-submit")
     page.wait_for_selector("#dashboard-title")
     # The county's verification has its own journey (test_identity_flow.py): done here directly.
@@ -97,7 +83,7 @@ def test_an_enterprise_registers_applies_and_follows_its_cases(
     page.fill("#id_event_date", "2025-04-15")
     page.wait_for_selector("#quote-amount")
     _expect_amount(page, "100,000.00")
-    page.set_input_files("#id_evidence__approval_notice", _pdf("认定文件.pdf"))
+    page.set_input_files("#id_evidence__approval_notice", pdf_upload("认定文件.pdf"))
     page.click("#save-draft")
     page.wait_for_selector("#uploaded-approval_notice")
     assert "草稿已保存" in page.content()
@@ -115,7 +101,7 @@ def test_an_enterprise_registers_applies_and_follows_its_cases(
     page.select_option("#id_prize_level", "second")
     _expect_amount(page, "200,000.00")
     page.set_input_files("#id_evidence__award_certificate", _png("证书.png"))
-    page.set_input_files("#id_evidence__award_notice", _pdf("通报.pdf"))
+    page.set_input_files("#id_evidence__award_notice", pdf_upload("通报.pdf"))
     _submit_from_form(page)
     assert "200,000.00" in page.inner_text("#amount-card")
 
@@ -133,7 +119,7 @@ def test_an_enterprise_registers_applies_and_follows_its_cases(
     _expect_amount(page, "60,000.00")
     assert "四、促进数据合规流通交易（四）" in page.inner_text("#quote-trace")
     page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
-    page.set_input_files("#id_evidence__audit_report", _pdf("审计报告.pdf"))
+    page.set_input_files("#id_evidence__audit_report", pdf_upload("审计报告.pdf"))
     page.set_input_files("#id_evidence__accounting_voucher", _png("凭证.png"))
     page.click("#save-draft")
     page.wait_for_selector("#uploaded-accounting_voucher")

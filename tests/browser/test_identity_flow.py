@@ -6,27 +6,12 @@ import pytest
 from applicants.models import Application, Enterprise, Status
 from applicants.roles import Role
 from applicants.verification.states import IdentityStatus
-from tests.browser.helpers import login, logout
-from tests.factories import TINY_PDF, credit_code_for, make_user
+from tests.browser.helpers import login, logout, pdf_upload
+from tests.factories import credit_code_for, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("evidence_storage")]
 
 PASSWORD = "Browser-Identity-2025"
-
-
-@pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "evidence"},
-        },
-    }
-
-
-def _pdf(name):
-    return {"name": name, "mimeType": "application/pdf", "buffer": TINY_PDF}
 
 
 def test_register_wait_for_the_county_then_submit(live_server, page, transactional_db):
@@ -40,7 +25,7 @@ def test_register_wait_for_the_county_then_submit(live_server, page, transaction
     page.select_option("#id_jurisdiction", "411502")
     page.select_option("#id_applicant_type", "data_enterprise")
     page.fill("#id_legal_representative", "张三")
-    page.set_input_files("#id_licence", _pdf("营业执照.pdf"))
+    page.set_input_files("#id_licence", pdf_upload("营业执照.pdf"))
     page.fill("#id_contact_name", "李四")
     page.fill("#id_contact_phone", "0376-6200001")
     page.fill("#id_contact_email", "lisi@example.com")
@@ -58,7 +43,7 @@ def test_register_wait_for_the_county_then_submit(live_server, page, transaction
     page.wait_for_selector("#application-form")
     page.fill("#id_project_name", "省级数据资源开发利用试点")
     page.fill("#id_event_date", "2025-04-15")
-    page.set_input_files("#id_evidence__approval_notice", _pdf("认定文件.pdf"))
+    page.set_input_files("#id_evidence__approval_notice", pdf_upload("认定文件.pdf"))
     page.check("#id_declaration_accepted")
     page.click("#to-submit")
     page.wait_for_selector("#submit-blockers")
