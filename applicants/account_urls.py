@@ -4,7 +4,7 @@ re-authentication; officials' second factor (two-factor/)."""
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from applicants import views
+from applicants import account_views
 from applicants.reauth import reauth_confirm, reauthentication_required_unless
 
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
         "password/change/",
         reauthentication_required_unless(
             lambda request: getattr(request.user, "must_change_password", False),
-            views.PasswordChangeView.as_view(),
+            account_views.PasswordChangeView.as_view(),
         ),
         name="password_change",
     ),
@@ -23,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

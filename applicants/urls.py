@@ -1,12 +1,12 @@
 from django.urls import path
 
-from applicants import views
+from applicants import account_views, views
 
 app_name = "applicants"
 urlpatterns = [
     path("", views.application_list, name="home"),
-    path("register/", views.register, name="register"),
-    path("members/", views.members, name="members"),
+    path("register/", account_views.register, name="register"),
+    path("members/", account_views.members, name="members"),
     path("apply/<slug:item>/", views.application_new, name="new"),
     path("quote/<slug:item>/", views.quote_preview, name="quote"),
     path("applications/<int:pk>/", views.application_detail, name="detail"),

@@ -9,12 +9,8 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -30,17 +26,11 @@ from applicants.errors import (
     APPLICATION_LOCKED,
     FIRST_TIME_ALREADY_GRANTED,
     ITEM_NOT_ADMITTED_WARNING,
-    REGISTERED_WITH_DIVISION_WARNING,
     ServiceError,
 )
 from applicants.forms import (
     EVIDENCE_PREFIX,
     ApplicationForm,
-    InviteForm,
-    OwnPasswordChangeForm,
-    RegistrationForm,
-    StyledPasswordResetForm,
-    StyledSetPasswordForm,
     WithdrawForm,
     service_error_to_form,
 )
@@ -53,8 +43,6 @@ from applicants.selectors import (
     applications_for_list,
     case_get_for,
     cases_visible_to,
-    credit_code_division_warning,
-    enterprise_members,
     evidence_get_for,
     evidence_latest_by_kind,
     first_time_already_granted,
@@ -65,20 +53,12 @@ from applicants.selectors import (
     queue_place,
     submission_blockers,
 )
-from applicants.services.accounts import user_password_changed
 from applicants.services.applications import (
     application_create,
     application_submit,
     application_update,
     application_withdraw,
 )
-from applicants.services.enterprises import (
-    CREDIT_CODE_TAKEN_CODE,
-    enterprise_member_invite,
-    enterprise_register,
-)
-from applicants.verification.claims import enterprise_claim_register
-from applicants.verification.errors import CLAIM_OPENED, REGISTERED_PENDING_VERIFICATION
 from applicants.workflow import EDITABLE_STATES, enterprise_sees_document, transitions_from
 from rules import ItemRule, RulesInputError, RulesVersion
 
@@ -99,12 +79,12 @@ def enterprise_required(view: View) -> View:
     return wrapped
 
 
-def _own_enterprise(user: User) -> Enterprise:
+def own_enterprise(user: User) -> Enterprise:
     """The enterprise an `enterprise_required` view's user acts for."""
     return Enterprise.objects.get(pk=user.enterprise_id or 0)
 
 
-def _posted(request: HttpRequest) -> object:
+def posted(request: HttpRequest) -> object:
     """The POST data for a bound form (even when empty), or None on GET."""
     return request.POST if request.method == "POST" else None
 
@@ -115,162 +95,6 @@ def _item(item: str) -> tuple[RulesVersion, ItemRule]:
     if rule is None:
         raise Http404
     return version, rule
-
-
-# --- enterprises and members ------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
-    """企业注册 (public): the enterprise, its licence and its first member, who is then signed in.
-
-    A code already registered is not a dead end: the form offers a claim (单位认领), which
-    creates the account without the enterprise and asks the county to decide.
-    """
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = RegistrationForm(_posted(request), request.FILES if request.method == "POST" else None)
-    claim_offered = bool(form.is_bound and form.data.get("claim"))
-    if request.method == "POST" and form.is_valid():
-        claiming = form.cleaned_data["claim"]
-        try:
-            if claiming:
-                user = enterprise_claim_register(
-                    enterprise=form.enterprise_input(),
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password1"],
-                    statement=form.cleaned_data["claim_statement"],
-                    licence=form.cleaned_data["licence"],
-                ).claimant
-            else:
-                user = enterprise_register(
-                    enterprise=form.enterprise_input(),
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password1"],
-                    licence=form.cleaned_data["licence"],
-                )
-        except ServiceError as error:
-            service_error_to_form(form, error)
-            claim_offered = claim_offered or error.code == CREDIT_CODE_TAKEN_CODE
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if claiming:
-                messages.info(request, CLAIM_OPENED)
-                return redirect("home")
-            messages.success(request, REGISTERED_PENDING_VERIFICATION)
-            enterprise = _own_enterprise(user)
-            warning = credit_code_division_warning(
-                credit_code=enterprise.credit_code, jurisdiction=enterprise.jurisdiction
-            )
-            if warning:
-                messages.warning(request, REGISTERED_WITH_DIVISION_WARNING % {"warning": warning})
-            return redirect("home")
-    return render(
-        request,
-        "applicants/register.html",
-        {
-            "form": form,
-            "division_warning": _division_warning(form),
-            "claim_offered": claim_offered,
-        },
-    )
-
-
-def _division_warning(form: RegistrationForm) -> str:
-    """The credit code's division against the chosen jurisdiction, once both are valid."""
-    cleaned = getattr(form, "cleaned_data", {})
-    if not cleaned.get("credit_code") or not cleaned.get("jurisdiction"):
-        return ""
-    return credit_code_division_warning(
-        credit_code=cleaned["credit_code"], jurisdiction=cleaned["jurisdiction"]
-    )
-
-
-@enterprise_required
-@require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
-    """单位成员: who acts for the enterprise, and a form to create a colleague's account."""
-    user: User = request.user  # type: ignore[assignment]
-    form = InviteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            colleague = enterprise_member_invite(
-                inviter=user,
-                username=form.cleaned_data["username"],
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-            )
-        except ServiceError as error:
-            service_error_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "已为 %(name)s 创建账号“%(username)s”，请将初始密码告知本人；"
-                    "本人首次登录时须设置自己的密码。"
-                )
-                % {"name": colleague.display_name, "username": colleague.username},
-            )
-            return redirect("applicants:members")
-    enterprise = _own_enterprise(user)
-    return render(
-        request,
-        "applicants/members.html",
-        {
-            "form": form,
-            "enterprise": enterprise,
-            "members": enterprise_members(enterprise_id=enterprise.pk),
-        },
-    )
-
-
-# --- passwords --------------------------------------------------------------------------------
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """修改密码 (from the user menu); the first one of a colleague's account lifts the redirect."""
-
-    form_class = OwnPasswordChangeForm
-
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        response = super().form_valid(form)
-        user_password_changed(user=form.user)
-        return response
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """找回密码: a link valid for PASSWORD_RESET_TIMEOUT seconds, sent to the account's email.
-
-    The same page follows whether or not the address is known, so nobody learns who has one.
-    """
-
-    form_class = StyledPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "reset_minutes": _reset_minutes()}
-
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        self.extra_email_context = {"reset_minutes": _reset_minutes()}
-        return super().form_valid(form)
-
-
-def _reset_minutes() -> int:
-    """How long a reset link lives, in whole minutes (as the page and the email say it)."""
-    return max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """The new password, from the emailed link; a user who had to change theirs now has."""
-
-    form_class = StyledSetPasswordForm
-
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
-        response = super().form_valid(form)
-        user_password_changed(user=form.user)
-        return response
 
 
 # --- applications -----------------------------------------------------------------------------
@@ -380,7 +204,7 @@ def application_new(request: HttpRequest, item: str) -> HttpResponse:
     """新建申报 for one item: a draft is saved on the first 保存草稿 or 提交."""
     user: User = request.user  # type: ignore[assignment]
     version, rule = _item(item)
-    enterprise = _own_enterprise(user)
+    enterprise = own_enterprise(user)
     if rule.first_time and first_time_already_granted(enterprise_id=enterprise.pk, item=rule.code):
         messages.error(
             request, FIRST_TIME_ALREADY_GRANTED % {"item": rule.title(policy.rules_lang())}
@@ -388,7 +212,7 @@ def application_new(request: HttpRequest, item: str) -> HttpResponse:
         return redirect("home")
     action = request.POST.get("action", "save")
     form = ApplicationForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         rule=rule,
         version=version,
@@ -427,7 +251,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version, rule = _item(application.item)
     action = request.POST.get("action", "save")
     form = ApplicationForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         initial=ApplicationForm.initial_from(application),
         rule=rule,
@@ -477,7 +301,7 @@ def quote_preview(request: HttpRequest, item: str) -> HttpResponse:
             item=rule.code,
             event_date=form.cleaned_data.get("event_date"),
             facts=form.typed_facts(),
-            enterprise=_own_enterprise(user),
+            enterprise=own_enterprise(user),
         )
     return render(request, "applicants/_quote.html", context)
 
@@ -522,7 +346,7 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     """撤回申报, while the workflow table allows it (before review starts)."""
     user: User = request.user  # type: ignore[assignment]
     application = case_get_for(user, pk)
-    form = WithdrawForm(_posted(request))
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw(
