@@ -154,7 +154,8 @@ def _safe_next(request: HttpRequest, value: str) -> str:
     allowed = url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return value if value and allowed else resolve_url("home")
+    # A path of this site only: redirect() would read a bare word as a view name.
+    return value if value.startswith("/") and allowed else resolve_url("home")
 
 
 @sensitive_post_parameters("password", "code")

@@ -1,4 +1,4 @@
-"""The enterprise's pages: registration, members, applications and their evidence files.
+"""The enterprise's case pages: applications and their evidence files (accounts: account_views).
 
 Views parse the request, call one selector or service, and turn a ServiceError into a form error
 or a message. Every view that touches a case goes through `case_get_for` (via the selectors).
