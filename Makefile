@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): each has its own test database and Redis databases.
+TEST_PROCESSES ?= 2
 
 .PHONY: help run test lint format typecheck bench messages messages-update services system-deps worker lock clean
 
@@ -21,9 +23,7 @@ messages: $(VENV)/.installed ## Compile translation files (needs gettext's msgfm
 	@$(MANAGE) compilemessages -v0 --ignore=.venv
 
 messages-update: $(VENV)/.installed ## Collect new source strings into each catalog (then translate the empty msgstr)
-	@for app in applicants awards; do (cd $$app && ../$(PY) ../manage.py makemessages -l en --no-wrap -v0); done
-	@$(MANAGE) makemessages -l en --no-wrap -v0 --ignore=.venv --ignore=applicants --ignore=awards \
-	  --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
+	@PY=$(abspath $(PY)) scripts/messages-update.sh
 
 run: $(VENV)/.installed ## Start the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
 	@# Chinese needs no compiled catalog; English does, and only gettext's msgfmt compiles it.
@@ -54,7 +54,7 @@ typecheck: $(VENV)/.installed ## mypy with django-stubs
 
 test: $(VENV)/.installed system-deps services messages lint typecheck ## Lint, types, then the whole test suite on PostgreSQL + Redis
 	@# CI builds the test database from the migrations every time: a kept one may predate them.
-	@$(VENV)/bin/pytest $(PYTEST_ARGS) $(if $(filter true,$(CI)),--create-db,)
+	@$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS) $(if $(filter true,$(CI)),--create-db,)
 
 bench: $(VENV)/.installed ## Benchmarks (bench/): allocation, pages, documents, programmes, planning 100,000 awards, reports, dashboards (DATABASE_URL=postgres://… for PostgreSQL)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -7,12 +7,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applicants import policy
 from applicants.history import action_label
 from applicants.login_throttle import login_unlock
 from applicants.models import Application, CaseEvent, Enterprise, LoginFailure, User
 from applicants.two_factor.services import two_factor_reset
+
+# django-otp's device admins would let a device be deleted or edited: a second-factor reset that
+# leaves no audit entry. The audited reset is the user admin's action below.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 @admin.register(User)
@@ -40,9 +48,26 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    """Contact details may be corrected here; who the enterprise is and where its money goes may
+    not: identity is the county's decision and a bank account change waits for the county, both
+    through their audited services (applicants.verification)."""
+
     list_display = ("name", "credit_code", "jurisdiction", "applicant_type", "created_at")
     search_fields = ("name", "credit_code")
     list_filter = ("jurisdiction", "applicant_type")
+    readonly_fields = (
+        "credit_code",
+        "bank_name",
+        "bank_account",
+        "identity_status",
+        "identity_reason",
+        "identity_decided_by",
+        "identity_decided_at",
+        "licence",
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -160,6 +185,10 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Deleting the failures would lift a lock unaudited: the action below is the way.
         return False
 
     @admin.action(description=_("解除所选账户的登录锁定"))

@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from celery import shared_task
@@ -123,6 +123,32 @@ def audit_checkpoint_problem(checkpoint: Checkpoint) -> str:
         return (
             f"{count} entries up to {checkpoint.last_id}, the checkpoint of {checkpoint.at} "
             f"vouched for {checkpoint.count}"
+        )
+    return ""
+
+
+def audit_checkpoint_overdue(checkpoint: Checkpoint | None) -> str:
+    """ "" while checkpoints arrive on time, else what is late: the latest is older than
+    AUDIT_CHECKPOINT_MAX_AGE_HOURS, or there is none while entries older than that exist. A beat
+    that stopped (no worker, a full disk) would otherwise go unnoticed behind an old "OK"."""
+    hours = settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS
+    if not hours:
+        return ""
+    limit = timezone.now() - timedelta(hours=hours)
+    if checkpoint is None:
+        oldest = CaseEvent.objects.order_by("id").values_list("created_at", flat=True).first()
+        if oldest is not None and oldest < limit:
+            return (
+                f"no audit checkpoint in {_directory(None)}, and entries since "
+                f"{timezone.localtime(oldest):%Y-%m-%d %H:%M} (more than {hours} hours): "
+                "is the worker's beat running?"
+            )
+        return ""
+    written = datetime.fromisoformat(checkpoint.at) if checkpoint.at else None
+    if written is not None and written < limit:
+        return (
+            f"the latest audit checkpoint is of {checkpoint.at}, more than {hours} hours ago: "
+            "is the worker's beat running?"
         )
     return ""
 

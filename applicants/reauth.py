@@ -1,4 +1,4 @@
-"""Re-authentication (再次确认身份) before changing a password, email, 2FA or bank details.
+"""Re-authentication (再次确认身份) before changing a password, the second factor or bank details.
 
 Wrap a view with `reauthentication_required`: unless this session confirmed the password (and,
 for an official, a second-factor code) within settings.REAUTH_SECONDS, the person is sent to the

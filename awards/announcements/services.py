@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from applicants.audit import audit_append
@@ -135,6 +135,13 @@ def _objection_text_clean(text: object) -> str:
 def _throttle(ip_address: str | None) -> None:
     if settings.OBJECTIONS_PER_HOUR <= 0:  # 0 turns the limit off
         return
+    if connection.vendor == "postgresql":
+        # One address's objections are counted one at a time (until this transaction ends):
+        # simultaneous posts from it cannot all see the count below the limit.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"objection:{ip_address or ''}"]
+            )
     since = timezone.now() - timedelta(hours=1)
     # Objections of unknown origin share one allowance, so no address means no escape.
     recent = Objection.objects.filter(ip_address=ip_address or None, created_at__gte=since)

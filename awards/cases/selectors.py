@@ -19,7 +19,7 @@ from applicants.selectors import (
 )
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
-from awards.models import Award, Objection
+from awards.models import Award, Objection, ObjectionState
 from awards.selectors import AmountView, case_amount, earlier_awards_for
 
 
@@ -91,6 +91,11 @@ class CaseDetail:
     enterprise_awards: list[AwardRow] = field(default_factory=list)
     # The city case and its county matches (县区同步奖励), this one among them.
     programme_cases: ProgrammeCases | None = None
+
+    @property
+    def open_objections(self) -> list[Objection]:
+        """The objections that hold the case until the city resolves them."""
+        return [o for o in self.objections if o.state == ObjectionState.OPEN]
 
 
 # Texts of the case page's warnings (tests reuse them).

@@ -193,9 +193,10 @@ OTP_BACKUP_CODE_COUNT = env.int("OTP_BACKUP_CODE_COUNT", default=10)
 # django-otp's own back-off after a wrong code: 1, 2, 4… seconds times this factor, per device.
 OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
-# The admin's device pages show no secrets (a reset is the admin's tool, not reading keys).
+# Should a device page come back to the admin, it shows no secrets (today the devices have no admin
+# pages at all: applicants/admin.py removes them, and a reset is the audited user-admin action).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Re-authentication (applicants/reauth.py): password, email, 2FA and bank-account changes need a
+# Re-authentication (applicants/reauth.py): password, second-factor and bank-account changes need a
 # password (and, for officials, a code) confirmed within this many seconds.
 REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=300)
 if REAUTH_SECONDS < 1:
@@ -374,6 +375,9 @@ AUDIT_KEY_ID = env("AUDIT_KEY_ID", default="")
 # Where the daily signed checkpoint of the audit chain is written: put it on other storage than the
 # database's (another disk, a mounted share, write-once storage).
 AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit")))
+# `verify_audit` fails when the latest checkpoint is older than this (the daily beat plus a margin),
+# or missing while older entries exist; 0 turns the check off.
+AUDIT_CHECKPOINT_MAX_AGE_HOURS = env.int("AUDIT_CHECKPOINT_MAX_AGE_HOURS", default=26)
 
 # documents (审批表, batch lists, receipts)
 # The font family fontconfig resolves for Chinese text in PDFs (Debian's fonts-noto-cjk).

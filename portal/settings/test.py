@@ -40,8 +40,16 @@ elif POSTGRES_AVAILABLE:
 else:
     DATABASES = {"default": env.db_url_config(f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")}
 
+# `make test` runs the suite in parallel (pytest-xdist); pytest-django gives each process its own
+# database, and each takes its own pair of Redis databases so that one process's worker tests,
+# queue purges and throttle counters never meet another's (gw0: 15 and 14, gw1: 13 and 12, …).
+_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_REDIS = "redis://127.0.0.1:6379/{}"
+
 # Unit tests run tasks in-process; the worker tests (marker `worker`) start a real worker on Redis.
-REDIS_URL = "redis://127.0.0.1:6379/15" if REDIS_AVAILABLE else ""
+REDIS_URL = _REDIS.format(15 - 2 * _PROCESS) if REDIS_AVAILABLE else ""
+# The throttle test's gunicorn processes share their counters here.
+THROTTLE_TEST_REDIS_URL = _REDIS.format(14 - 2 * _PROCESS) if REDIS_AVAILABLE else ""
 TEST_BROKER_URL = REDIS_URL
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
@@ -51,7 +59,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": BASE_DIR / "var" / "test-evidence"},
+        "OPTIONS": {"location": BASE_DIR / "var" / f"test-evidence-{_PROCESS}"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -43,3 +43,12 @@ def test_load_demo_prints_each_officials_secret_and_backup_codes_that_work(clien
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert f"city               {secret}  {' '.join(codes)}" in again.getvalue()
+
+
+def test_load_demo_prints_the_logins_and_no_mail(settings, capsys):
+    """`make run` mails to the console: the demo cases' notices would bury the logins."""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    assert printed.startswith("演示账号 / Demo logins"), printed[:500]
+    assert "Subject:" not in printed

@@ -282,6 +282,22 @@ def test_an_objection_filed_on_the_form_holds_the_case_and_tells_the_city(
     assert "王五" not in page
 
 
+def test_a_held_case_says_why_at_the_top_of_its_page_and_links_to_the_objections(client):
+    """The reason a case cannot be confirmed is the first thing on its page, not the last card."""
+    case = case_in(Status.ANNOUNCED)
+    object_to(case)
+    city = city_user()
+    sign_in(client, city)
+    html = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
+    notice = html.index('id="held-notice"')
+    assert notice < html.index('id="case-alerts"')
+    assert "收到 1 件异议" in html[notice : notice + 400]
+    assert reverse("awards:case_objections", args=[case.pk]) in html[notice : notice + 800]
+    _resolve(case, "dismiss")
+    page = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
+    assert 'id="held-notice"' not in page
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [

@@ -217,3 +217,30 @@ def test_two_county_reviewers_confirming_one_match_make_one_county_award(luoshan
     match.refresh_from_db()
     assert match.status in {Status.CONFIRMED, Status.REJECTED}
     assert Award.objects.filter(application=match).count() == (match.status == Status.CONFIRMED)
+
+
+def test_simultaneous_objections_from_one_address_stay_within_its_allowance(settings):
+    """The hourly count is taken under a lock per address: two posts at once cannot both see
+    the allowance still open."""
+    from applicants.errors import ServiceError
+    from awards.announcements.services import objection_file
+    from awards.errors import TOO_MANY_OBJECTIONS
+    from awards.models import Objection
+    from tests.awards.helpers import OBJECTION, case_in
+
+    settings.OBJECTIONS_PER_HOUR = 1
+    cases = [case_in(Status.ANNOUNCED) for _ in range(2)]
+    results = _race(
+        *(
+            (
+                lambda pk=case.pk: objection_file(
+                    application_id=pk, ip_address="203.0.113.7", **OBJECTION
+                )
+            )
+            for case in cases
+        )
+    )
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    assert len(refused) == 1, results
+    assert refused[0].message == TOO_MANY_OBJECTIONS
+    assert Objection.objects.count() == 1

@@ -174,3 +174,53 @@ def test_verify_audit_writes_a_checkpoint_on_request(county_reviewer, settings):
     assert code == 0
     assert "OK: checkpoint written to" in out
     assert len(list(settings.AUDIT_CHECKPOINT_DIR.glob("audit-checkpoint-*.json"))) == 1
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_older_than_the_limit_fails_until_one_is_written(county_reviewer, settings):
+    """A stopped beat is not hidden behind an old OK: the check fails, and names the cause."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from applicants.audit_checkpoints import audit_checkpoint_write
+
+    settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS = 26
+    _decide_three(county_reviewer)
+    audit_checkpoint_write()
+    assert _verify()[0] == 0
+    later = timezone.now() + datetime.timedelta(hours=27)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        code, _, err = _verify()
+        assert code == 1
+        assert "OVERDUE: the latest audit checkpoint is of" in err
+        assert "beat running" in err
+        assert _verify("--checkpoint")[0] == 0
+        assert _verify()[0] == 0
+
+
+@pytest.mark.django_db
+def test_no_checkpoint_is_a_note_for_a_new_chain_and_a_failure_for_an_old_one(
+    county_reviewer, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS = 26
+    _decide_three(county_reviewer)
+    code, _, err = _verify()
+    assert code == 0
+    assert "NOTE: no audit checkpoint" in err
+    # The entries' time is covered by their MAC: move the clock, not the rows.
+    from unittest import mock
+
+    later = timezone.now() + datetime.timedelta(hours=30)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        code, _, err = _verify()
+    assert code == 1
+    assert "OVERDUE: no audit checkpoint" in err
+    settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS = 0
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert _verify()[0] == 0

@@ -119,14 +119,14 @@ def test_a_limit_holds_across_two_worker_processes(transactional_db, settings):
     assert settings.REDIS_AVAILABLE, "Redis is not reachable on 127.0.0.1:6379: run `make services`"
     import redis
 
-    redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
+    redis.Redis.from_url(settings.THROTTLE_TEST_REDIS_URL).flushdb()
     port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.local",
         "DEBUG": "false",
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "REDIS_URL": settings.THROTTLE_TEST_REDIS_URL,
         "API_ANON_RATE": "5/minute",
         "CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
     }

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from applicants.audit import audit_chain_verify
 from applicants.audit_checkpoints import (
     audit_checkpoint_latest,
+    audit_checkpoint_overdue,
     audit_checkpoint_problem,
     audit_checkpoint_write,
 )
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Verify the audit trail: its keyed hash chain, and the database against the latest signed "
         "checkpoint in AUDIT_CHECKPOINT_DIR. Prints OK with the number of entries, or the first "
-        "broken link (entry id and problem) and exits with status 1. --checkpoint writes one now."
+        "broken link (entry id and problem) and exits with status 1; also 1 when no checkpoint "
+        "came for AUDIT_CHECKPOINT_MAX_AGE_HOURS. --checkpoint writes one now."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,3 +53,8 @@ class Command(BaseCommand):
         if options["checkpoint"]:
             written = audit_checkpoint_write()
             self.stdout.write(f"OK: checkpoint written to {written.path}")
+            return
+        overdue = audit_checkpoint_overdue(checkpoint)
+        if overdue:
+            self.stderr.write(f"OVERDUE: {overdue}")
+            sys.exit(1)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from applicants.models import User
 from applicants.roles import Role
@@ -6,12 +7,17 @@ from applicants.two_factor.selectors import two_factor_required
 from applicants.two_factor.services import two_factor_demo_enrol
 from portal.services import DEMO_PASSWORD, demo_data_load
 
+_MAIL_DISCARDED = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
 
 class Command(BaseCommand):
     help = "Load demo enterprises, users for every role and cases at every stage (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
-        logins = demo_data_load()
+        # The demo's cases notify their enterprises as real ones would; that mail is no news to
+        # anyone, and on the console it would bury the logins a newcomer needs under it.
+        with override_settings(MAILERS=_MAIL_DISCARDED):
+            logins = demo_data_load()
         county_label = str(Role.COUNTY_REVIEWER.label)
         self.stdout.write(f"演示账号 / Demo logins (password: {DEMO_PASSWORD})")
         for login in logins:
