@@ -183,7 +183,8 @@ def objection_file(
     _throttle(ip_address)
     if announcement_open_for_objection(application_id=application_id) is None:
         raise ServiceError(ANNOUNCEMENT_CLOSED)
-    # Parsed before any lock: a 20 MB photo takes seconds to decode and re-encode.
+    # Parsed before the case's row lock: a 20 MB photo takes seconds to decode and re-encode
+    # (only the same address's next objection waits on the throttle's lock meanwhile).
     checked = evidence_open(upload=evidence, field="evidence") if evidence is not None else None
     application = Application.objects.select_for_update().get(pk=application_id)
     objection = Objection(
