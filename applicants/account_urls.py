@@ -41,4 +41,5 @@ urlpatterns = [
     ),
     path("confirm/", reauth_confirm, name="reauth"),
     path("two-factor/", include("applicants.two_factor.urls")),
+    path("api-tokens/", include("applicants.api_tokens.urls")),
 ]

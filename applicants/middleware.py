@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
+from portal.api_errors import json_error
 
 # What such a user may still open: the change itself (and its re-authentication), signing out,
 # the language switch; an official's second factor, which comes first.
@@ -51,5 +53,7 @@ class PasswordChangeRequiredMiddleware:
         if match is not None and match.view_name in PASSWORD_CHANGE_ALLOWED_VIEWS:
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": str(PASSWORD_CHANGE_REQUIRED)}, status=403)
+            return json_error(
+                request, 403, PASSWORD_CHANGE_REQUIRED, kind="password_change_required"
+            )
         return redirect("password_change")

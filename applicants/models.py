@@ -415,6 +415,7 @@ class LoginFailure(models.Model):
 
 
 # Identity checks' own rows live in their package; imported here so they join this app.
+from applicants.api_tokens.models import ApiToken  # noqa: E402, F401
 from applicants.verification.models import (  # noqa: E402, F401
     BankAccountChange,
     BusinessLicence,

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from applicants.errors import ServiceError
 from applicants.two_factor import errors
 from applicants.two_factor.selectors import two_factor_required
 from applicants.two_factor.services import credentials_confirm
+from portal.api_errors import json_error
 
 # The session key holding when this session last confirmed its credentials (Unix seconds).
 REAUTH_SESSION_KEY = "reauth_confirmed_at"
@@ -74,9 +75,8 @@ def reauthentication_required_unless(
         if reauth_fresh(request) or exempt(request):
             return view(request, *args, **kwargs)
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": str(errors.REAUTH_REQUIRED), "code": "reauthentication_required"},
-                status=403,
+            return json_error(
+                request, 403, errors.REAUTH_REQUIRED, kind="reauthentication_required"
             )
         if request.headers.get("HX-Request") == "true":
             current = urlsplit(request.headers.get("HX-Current-URL", ""))

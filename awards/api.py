@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import policy, programmes
-from applicants.errors import ServiceError
 from applicants.models import Application, User
 from applicants.roles import OFFICIAL_ROLES
 from applicants.serializer_fields import CleanCharField
@@ -298,16 +297,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = self.get_object()  # 404 unless visible to this official
         payload = TransitionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            case = case_decide(
-                application_id=case.pk,
-                actor=cast(User, request.user),
-                **payload.validated_data,  # type: ignore[arg-type]
-            )
-        except ServiceError as exc:
-            key = exc.field or "detail"
-            body = {key: [str(exc.message)], "code": exc.code}
-            if key == "detail":
-                body = {"detail": str(exc.message), "code": exc.code}
-            return Response(body, status=exc.status_code)
+        # A ServiceError answers 400/403/409 in the one error body (portal.api_errors).
+        case = case_decide(
+            application_id=case.pk,
+            actor=cast(User, request.user),
+            **payload.validated_data,  # type: ignore[arg-type]
+        )
         return Response(TransitionOutputSerializer(case).data, status=status.HTTP_200_OK)

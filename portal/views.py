@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django_htmx.middleware import HtmxDetails
 from applicants.models import User
 from applicants.policy import jurisdiction_name, rules_lang, version_in_force
 from applicants.programmes import matching_quotes, programme_name
+from portal.api_errors import BODY_TOO_LARGE, api_error_for_status, is_api_request, json_error
 from portal.forms import CalculatorForm
 from portal.selectors import dashboard_for
 from rules import Quote, RulesInputError, quote
@@ -42,19 +44,30 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(static("favicon.ico"))
 
 
+# Under /api/ Django's own error answers are the API's one error body, never an HTML page.
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        if isinstance(exception, RequestDataTooBig):
+            return json_error(request, 413, BODY_TOO_LARGE, kind="too_large")
+        return api_error_for_status(request, 400)
     return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_for_status(request, 403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_for_status(request, 404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_for_status(request, 500)
     return render(request, "500.html", status=500)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
 from applicants.two_factor import errors
@@ -14,6 +14,7 @@ from applicants.two_factor.selectors import (
     two_factor_passed,
     two_factor_required,
 )
+from portal.api_errors import json_error
 
 # The second-factor step itself, signing out, the language switch.
 SECOND_FACTOR_VIEWS = frozenset(
@@ -80,9 +81,8 @@ class TwoFactorRequiredMiddleware:
         if match is not None and match.view_name in ALLOWED_VIEWS:
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": str(errors.SECOND_FACTOR_REQUIRED), "code": "second_factor_required"},
-                status=403,
+            return json_error(
+                request, 403, errors.SECOND_FACTOR_REQUIRED, kind="second_factor_required"
             )
         if request.headers.get("HX-Request") == "true":
             # htmx would swap the code page into a fragment: the whole page goes there instead.

@@ -259,7 +259,9 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 
 REST_FRAMEWORK = {
+    # Machines send `Authorization: Bearer <token>` (applicants.api_tokens); browsers their session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "applicants.api_tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -269,6 +271,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error body everywhere: {"errors": {FIELD: [MESSAGE]}, "codes": {…}, "code": KIND}.
+    "EXCEPTION_HANDLER": "portal.api_errors.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -353,6 +357,12 @@ if CLIENT_IP_HEADER not in {"REMOTE_ADDR", "HTTP_X_REAL_IP", "HTTP_X_FORWARDED_F
     raise ImproperlyConfigured(
         "CLIENT_IP_HEADER is REMOTE_ADDR, HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR"
     )
+# API tokens: the lifetimes a user may choose (days), the default, and how many live at once.
+API_TOKEN_VALID_DAYS = [
+    int(d) for d in env.list("API_TOKEN_VALID_DAYS", default=["30", "90", "180", "365"])
+]
+API_TOKEN_DEFAULT_VALID_DAYS = env.int("API_TOKEN_DEFAULT_VALID_DAYS", default=90)
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=10)
 # The largest JSON body the API parses (bytes); larger ones answer 413 before any parsing.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1_000_000)
 REVIEW_QUEUE_PAGE_SIZE = 50

@@ -16,6 +16,7 @@ from applicants.forms import PASSWORD_SAME_AS_OLD
 from applicants.models import Enterprise, User
 from applicants.roles import Role
 from applicants.services.enterprises import enterprise_member_invite
+from tests.api_helpers import api_message
 from tests.applicants.test_enterprises import _form
 from tests.factories import TEST_PASSWORD, confirm_identity, credit_code_for, make_user, sign_in
 
@@ -244,7 +245,7 @@ def test_the_change_page_says_why_and_the_api_refuses(client, enterprise_user):
     assert 'id="must-change-password"' in html
     api = client.get("/api/v1/applications/")
     assert api.status_code == 403
-    assert "请先设置您自己的密码" in api.json()["detail"]
+    assert "请先设置您自己的密码" in api_message(api)
 
 
 def test_logging_out_and_switching_language_stay_possible(client, enterprise_user):

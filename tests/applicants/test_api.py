@@ -53,9 +53,10 @@ def test_another_enterprise_gets_404_for_a_case_and_its_files(
 def test_anonymous_callers_are_refused(client, enterprise_user):
     case = complete_draft(enterprise_user)
     evidence = case.evidence_files.get()
-    assert client.get("/api/v1/applications/").status_code == 403
-    assert client.get(f"/api/v1/applications/{case.pk}/").status_code == 403
-    assert client.get(f"/api/v1/evidence/{evidence.pk}/").status_code == 403
+    # 401: the API offers token authentication (WWW-Authenticate: Bearer).
+    assert client.get("/api/v1/applications/").status_code == 401
+    assert client.get(f"/api/v1/applications/{case.pk}/").status_code == 401
+    assert client.get(f"/api/v1/evidence/{evidence.pk}/").status_code == 401
 
 
 def test_a_county_reviewer_sees_submitted_cases_of_its_jurisdiction(

@@ -36,6 +36,7 @@ from awards.models import Award, Objection, PayoutPlanState
 from awards.services.announcements import objection_file
 from awards.services.decisions import award_override, award_quota_exempt, case_decide
 from rules import load_rulebook
+from tests.api_helpers import api_errors
 from tests.awards.helpers import case_in
 from tests.factories import ApplicationFactory, credit_code_for, sign_in, upload
 
@@ -188,7 +189,7 @@ def test_a_payment_reference_of_zero_width_spaces_is_required_in_the_api(client,
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["payment_reference"] == [str(PAYMENT_REFERENCE_REQUIRED)]
+    assert api_errors(response)["payment_reference"] == [str(PAYMENT_REFERENCE_REQUIRED)]
 
 
 def test_a_stored_payment_reference_has_no_invisible_characters(finance_user):
@@ -410,4 +411,4 @@ def test_a_nul_is_refused_not_removed(client, county_reviewer):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "reason" in response.json()
+    assert "reason" in api_errors(response)

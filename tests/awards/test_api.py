@@ -4,6 +4,7 @@ import pytest
 
 from applicants.models import CaseEvent, Status
 from awards.models import Award
+from tests.api_helpers import api_errors, api_message
 from tests.awards.helpers import case_in
 from tests.factories import ApplicationFactory, sign_in
 
@@ -62,7 +63,7 @@ def test_case_detail_and_404_when_not_visible(client, county_reviewer, other_cou
 
 def test_enterprise_users_and_anonymous_are_refused(client, enterprise_user):
     own = ApplicationFactory(status=Status.SUBMITTED, enterprise=enterprise_user.enterprise)
-    assert client.get(CASES).status_code == 403
+    assert client.get(CASES).status_code == 401
     sign_in(client, enterprise_user)
     assert client.get(CASES).status_code == 403
     assert client.get(f"{CASES}{own.pk}/").status_code == 403
@@ -87,17 +88,17 @@ def test_field_errors_are_400(client, county_reviewer, city_reviewer):
     sign_in(client, county_reviewer)
     missing_reason = _transition(client, case, action="county_reject")
     assert missing_reason.status_code == 400
-    assert missing_reason.json()["reason"] == ["此操作必须填写理由。"]
-    assert "action" in _transition(client, case, action="launch").json()
+    assert api_errors(missing_reason)["reason"] == ["此操作必须填写理由。"]
+    assert "action" in api_errors(_transition(client, case, action="launch"))
     assert _transition(client, case).status_code == 400
     reviewed = ApplicationFactory(status=Status.REVIEWED)
     sign_in(client, city_reviewer)
     bad_amount = _transition(client, reviewed, action="approve", amount="-1")
     assert bad_amount.status_code == 400
-    assert "amount" in bad_amount.json()
+    assert "amount" in api_errors(bad_amount)
     no_reason = _transition(client, reviewed, action="approve", amount="1.00")
     assert no_reason.status_code == 400
-    assert "override_reason" in no_reason.json()
+    assert "override_reason" in api_errors(no_reason)
     assert not CaseEvent.objects.exists()
 
 
@@ -122,7 +123,8 @@ def test_a_case_decided_already_is_409(client, city_reviewer):
     sign_in(client, city_reviewer)
     response = _transition(client, case, action="approve")
     assert response.status_code == 409
-    assert "已被他人处理" in response.json()["detail"]
+    assert "已被他人处理" in api_message(response)
+    assert response.json()["code"] == "conflict"
     assert Award.objects.filter(application=case).count() == 1
 
 

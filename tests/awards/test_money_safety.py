@@ -18,6 +18,7 @@ from awards.errors import (
 from awards.models import Award, Budget, PayoutPlanState
 from awards.services.decisions import award_override, case_decide
 from awards.services.payouts import budget_set
+from tests.api_helpers import api_errors
 from tests.awards.helpers import case_in
 from tests.factories import ApplicationFactory, EnterpriseFactory, sign_in
 
@@ -242,7 +243,7 @@ def test_the_api_answers_400_with_the_amount_field_error(client, city_reviewer):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["amount"] == [_over_ceiling("50,000.00")]
+    assert api_errors(response)["amount"] == [_over_ceiling("50,000.00")]
     assert not Award.objects.exists()
 
 

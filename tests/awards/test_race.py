@@ -18,6 +18,7 @@ from applicants.models import CaseEvent, Status
 from applicants.roles import Role
 from awards.models import Award
 from awards.services.decisions import case_decide
+from tests.api_helpers import api_message
 from tests.factories import ApplicationFactory, EnterpriseFactory, make_user, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,7 +96,7 @@ def test_two_simultaneous_api_decisions_answer_200_and_409():
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409], [r.content for r in results]
     loser = next(r for r in results if r.status_code == 409)
-    assert "已被他人处理" in loser.json()["detail"]
+    assert "已被他人处理" in api_message(loser)
     case.refresh_from_db()
     assert case.status in {Status.APPROVED, Status.REJECTED}
     decisions = CaseEvent.objects.filter(application=case, action__in=["approve", "city_reject"])

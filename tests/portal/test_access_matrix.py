@@ -9,7 +9,7 @@ that other county (罗山县, its matching programme enabled), the city's batche
 are `finance`'s.
 
 Answers: a page refuses anonymous visitors with a redirect to the login form (LOGIN), the API
-with 403 (session authentication only, so no 401); a role the route is not for gets 403; an
+with 401 (it offers tokens: `WWW-Authenticate: Bearer`); a role the route is not for gets 403; an
 object outside one's scope gets 404 (the portal never reveals that another's case exists), or
 403 where the view says so (payment batches and bank returns: "not yours" and "not there"
 answer alike). OK means "got through access control": 200, a redirect other than to the login
@@ -291,7 +291,7 @@ CASE_VIEWERS: dict[str, str | int] = {
     "finance": OK,
     "admin": OK,
 }
-API_CASE_VIEWERS: dict[str, str | int] = {**CASE_VIEWERS, "anonymous": 403}
+API_CASE_VIEWERS: dict[str, str | int] = {**CASE_VIEWERS, "anonymous": 401}
 # City finance manages the city's batches; nobody else (admin and the city read no batch).
 CITY_FINANCE_ONLY = officials(403, finance=OK)
 
@@ -332,6 +332,10 @@ ROUTES: dict[str, Route] = {
     # Behind re-authentication: a redirect to the confirm page.
     "two_factor:reenrol": Route("GET", officials()),
     "two_factor:backup_codes_regenerate": Route("GET", officials()),
+    # API tokens: anyone signed in, their own; the page is behind re-authentication (a redirect),
+    # revoking a token that is not theirs says so and changes nothing.
+    "api_tokens:list": Route("GET", signed_in()),
+    "api_tokens:revoke": Route("POST", signed_in(), lambda w: [987654]),
     "calculator": Route("GET", everyone(200)),
     "favicon": Route("GET", everyone(302)),  # to the icon among the static files
     # --- the enterprise's pages ---
@@ -428,12 +432,12 @@ ROUTES: dict[str, Route] = {
     # --- the API ---
     "api-quote": Route("POST", everyone(400)),  # public; an empty question is a 400
     "api-simulate-payouts": Route("POST", everyone(400)),
-    "applicants-api-applications": Route("GET", signed_in(200, anonymous=403)),
+    "applicants-api-applications": Route("GET", signed_in(200, anonymous=401)),
     "applicants-api-application": Route("GET", API_CASE_VIEWERS, case),
     "applicants-api-evidence": Route("GET", API_CASE_VIEWERS, lambda w: [w.evidence.pk]),
-    "case-list": Route("GET", officials(200, anonymous=403)),
-    "case-detail": Route("GET", officials(200, anonymous=403, **CASE_SCOPE), case),
-    "case-transitions": Route("POST", officials(OK, anonymous=403, **CASE_SCOPE), case),
+    "case-list": Route("GET", officials(200, anonymous=401)),
+    "case-detail": Route("GET", officials(200, anonymous=401, **CASE_SCOPE), case),
+    "case-transitions": Route("POST", officials(OK, anonymous=401, **CASE_SCOPE), case),
     "api-schema": Route("GET", everyone(200)),
     "api-docs": Route("GET", everyone(200)),
 }
@@ -539,7 +543,7 @@ def _unverified_expected(name: str, actor: str) -> str | int:
     anonymous = route.expected["anonymous"]
     if anonymous == LOGIN:
         return SECOND_FACTOR
-    if anonymous == 403:  # the API, for signed-in users only
+    if anonymous == 401:  # the API, for signed-in users only
         return 403
     return PUBLIC
 
@@ -555,7 +559,7 @@ def test_the_open_routes_are_the_ones_a_password_alone_reaches() -> None:
     """The middleware's list of public pages is the matrix's: a route opened to anonymous
     visitors without being listed would send officials to the second factor, and a listed
     route that anonymous visitors cannot open would be a hole."""
-    public = {name for name, r in ROUTES.items() if r.expected["anonymous"] not in (LOGIN, 403)}
+    public = {name for name, r in ROUTES.items() if r.expected["anonymous"] not in (LOGIN, 401)}
     assert public == PUBLIC_VIEWS | {"set_language"}
 
 
