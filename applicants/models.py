@@ -208,6 +208,14 @@ class Application(models.Model):
     # Set once a county recommends the case: from then on the city sees it.
     recommended_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    # 免申即享: the published list this draft was prepared from (applicants.winners). It stands in
+    # for the item's notice evidence: {"document_number", "event_date", "import", "row", ...}.
+    cited_announcement = models.JSONField(
+        _("引用的公布名单"), default=dict, blank=True, editable=False
+    )
+    # "<credit code>|<item>|<document number>" of that list row: one draft per row, however often
+    # the list is imported.
+    winner_key = models.CharField(max_length=160, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("奖励申报")
@@ -229,6 +237,11 @@ class Application(models.Model):
                 fields=["matched_application", "programme"],
                 condition=Q(matched_application__isnull=False),
                 name="one_match_per_case_and_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["winner_key"],
+                condition=~Q(winner_key=""),
+                name="one_case_per_winner_list_row",
             ),
             models.CheckConstraint(
                 condition=Q(programme=CITY_PROGRAMME, matched_application__isnull=True)
@@ -421,3 +434,4 @@ from applicants.verification.models import (  # noqa: E402, F401
     BusinessLicence,
     EnterpriseClaim,
 )
+from applicants.winners.models import WinnerImport  # noqa: E402, F401

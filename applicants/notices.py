@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from applicants.models import Status
 from applicants.verification.notices import IDENTITY, identity_text
+from applicants.winners.notices import WINNER_DRAFT, winner_draft_text
 
 CASE_STATUS = "case_status"
 # One message per enterprise per payout plan run: each of its awards whose pay year changed.
@@ -51,7 +52,12 @@ def _payout_plan(params: Mapping[str, object]) -> str:
     return text
 
 
-_TEXTS = {CASE_STATUS: _case_status, PAYOUT_PLAN: _payout_plan, IDENTITY: identity_text}
+_TEXTS = {
+    CASE_STATUS: _case_status,
+    PAYOUT_PLAN: _payout_plan,
+    IDENTITY: identity_text,
+    WINNER_DRAFT: winner_draft_text,
+}
 
 
 def notice_text(code: str, params: Mapping[str, object]) -> str:

@@ -465,6 +465,14 @@ def submission_blockers(application: Application) -> list[tuple[str, str]]:
     if not application.event_date:
         blockers.append(("event_date", str(SUBMIT_FIELD_REQUIRED)))
     present = {e.kind for e in application.evidence_files.all()}
+    # 免申即享: the published list the draft was prepared from is its notice (applicants.winners).
+    cited = (
+        application.cited_announcement.get("evidence_kind")
+        if application.cited_announcement
+        else None
+    )
+    if cited:
+        present.add(cited)
     lang = policy.rules_lang()
     blockers.extend(
         (f"evidence__{spec.code}", SUBMIT_EVIDENCE_REQUIRED % {"label": spec.label(lang)})

@@ -363,6 +363,12 @@ API_TOKEN_VALID_DAYS = [
 ]
 API_TOKEN_DEFAULT_VALID_DAYS = env.int("API_TOKEN_DEFAULT_VALID_DAYS", default=90)
 API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=10)
+# 免申即享 (applicants.winners): the evidence a published winners list stands in for, and the
+# longest list one import takes.
+WINNERS_CITED_EVIDENCE_KINDS = env.list(
+    "WINNERS_CITED_EVIDENCE_KINDS", default=["award_notice", "approval_notice"]
+)
+WINNERS_MAX_ROWS = env.int("WINNERS_MAX_ROWS", default=5000)
 # The largest JSON body the API parses (bytes); larger ones answer 413 before any parsing.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1_000_000)
 REVIEW_QUEUE_PAGE_SIZE = 50

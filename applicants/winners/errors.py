@@ -1,0 +1,20 @@
+"""Why a row of a winners list made no draft: a stable reason code and its message."""
+
+from django.utils.translation import gettext_lazy as _
+
+SKIP_REASONS = {
+    "invalid_credit_code": _("统一社会信用代码“%(code)s”格式或校验位不正确。"),
+    "unknown_item": _("奖励事项“%(item)s”不是现行规则中的事项（可填事项代码或中文名称）。"),
+    "item_not_listed": _("“%(item)s”不按公布名单认定，须由企业自行申报。"),
+    "unknown_prize_level": _("获奖等次“%(level)s”无法识别。"),
+    "invalid_date": _("日期“%(date)s”无法识别，请使用 2025-03-01 这样的格式。"),
+    "no_enterprise": _("统一社会信用代码 %(code)s（%(name)s）尚未在平台注册。"),
+    "not_verified": _("“%(name)s”已注册，但单位身份尚未经县区核验。"),
+    "no_member": _("“%(name)s”没有可用的企业账号。"),
+    "out_of_window": _("日期 %(date)s 不在奖励时间范围内（政策第八条）。"),
+    "already_imported": _("该行已导入过，对应申报 %(ref)s。"),
+    "duplicate_application": _("“%(name)s”已有该事项同一日期的申报 %(ref)s（%(status)s）。"),
+    "missing_document_number": _("缺少公布名单的文号。"),
+    "duplicate_row": _("与名单中前面的一行重复。"),
+    "imported_meanwhile": _("该行已由另一次导入生成。"),
+}
