@@ -286,6 +286,7 @@ class ApplicationForm(forms.Form):
         version: RulesVersion,
         for_submit: bool = False,
         uploaded_kinds: frozenset[str] = frozenset(),
+        cited_announcement: Mapping[str, Any] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -308,6 +309,12 @@ class ApplicationForm(forms.Form):
                 widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
             )
             self.evidence_names.append(name)
+        cited = cited_announcement or {}
+        if cited.get("evidence_kind") in {d.code for d in rule.evidence}:
+            # 免申即享: the published list the draft was prepared from stands for this evidence.
+            self.fields[f"{EVIDENCE_PREFIX}{cited['evidence_kind']}"].help_text = _(
+                "已引用公布名单（%(number)s），可不再上传；如有原件，也可上传。"
+            ) % {"number": cited.get("document_number", "")}
         self.fields["declaration_accepted"] = forms.BooleanField(
             label=_("我已阅读并同意以上承诺"), required=False
         )

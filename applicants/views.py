@@ -240,6 +240,12 @@ def _refuse_locked(request: HttpRequest, application: Application) -> HttpRespon
     return redirect("applicants:detail", pk=application.pk)
 
 
+def _cited_kinds(application: Application) -> frozenset[str]:
+    """The evidence a published winners list stands for in this draft (免申即享), if any."""
+    kind = (application.cited_announcement or {}).get("evidence_kind")
+    return frozenset({kind}) if kind else frozenset()
+
+
 @enterprise_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -257,7 +263,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         rule=rule,
         version=version,
         for_submit=action == "submit",
-        uploaded_kinds=frozenset(e.kind for e in application.evidence_files.all()),
+        uploaded_kinds=frozenset(e.kind for e in application.evidence_files.all())
+        | _cited_kinds(application),
+        cited_announcement=application.cited_announcement,
     )
     if request.method == "POST" and form.is_valid():
         try:

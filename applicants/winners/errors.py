@@ -18,3 +18,23 @@ SKIP_REASONS = {
     "duplicate_row": _("与名单中前面的一行重复。"),
     "imported_meanwhile": _("该行已由另一次导入生成。"),
 }
+
+# What the report page shows in its reason column: words, not the codes scripts read.
+REASON_LABELS = {
+    "invalid_credit_code": _("信用代码有误"),
+    "unknown_item": _("事项无法对应"),
+    "item_not_listed": _("事项不按名单认定"),
+    "unknown_prize_level": _("等次无法识别"),
+    "invalid_date": _("日期无法识别"),
+    "missing_document_number": _("缺少文号"),
+    "no_enterprise": _("单位未注册"),
+    "not_verified": _("单位身份未核验"),
+    "no_member": _("单位无可用账号"),
+    "out_of_window": _("不在奖励时间范围"),
+    "already_imported": _("已导入过"),
+    "duplicate_row": _("名单内重复"),
+    "duplicate_application": _("已有同一申报"),
+    "imported_meanwhile": _("已由另一次导入生成"),
+}
+NOT_CITY_REVIEWER = _("免申即享名单由市发展改革委审核人员导入。")
+FILE_TOO_LARGE = _("文件过大：名单文件不能超过 %(max)s MB。")

@@ -37,6 +37,7 @@ from applicants.two_factor.middleware import PUBLIC_VIEWS, SECOND_FACTOR_VIEWS
 from applicants.verification.bank_changes import bank_change_request
 from applicants.verification.claims import enterprise_claim_register
 from applicants.verification.models import BankAccountChange, EnterpriseClaim
+from applicants.winners.models import WinnerImport
 from awards.documents.models import Document
 from awards.documents.rendering import RenderedPdf
 from awards.documents.services import document_render_approval
@@ -175,6 +176,10 @@ class World:
     @cached_property
     def run(self) -> PayoutRun:
         return payout_run_create(programme="city", trigger="manual", actor=self.user("finance"))
+
+    @cached_property
+    def winner_import(self) -> WinnerImport:
+        return WinnerImport.objects.create(via="command", file_name="名单.csv", sha256="0" * 64)
 
     @cached_property
     def export(self) -> PayoutExport:
@@ -336,6 +341,10 @@ ROUTES: dict[str, Route] = {
     # revoking a token that is not theirs says so and changes nothing.
     "api_tokens:list": Route("GET", signed_in()),
     "api_tokens:revoke": Route("POST", signed_in(), lambda w: [987654]),
+    # 免申即享: the city's reviewers import the published lists.
+    "winners:imports": Route("GET", officials(403, city=200)),
+    "winners:detail": Route("GET", officials(403, city=200), lambda w: [w.winner_import.pk]),
+    "winners:report": Route("GET", officials(403, city=200), lambda w: [w.winner_import.pk]),
     "calculator": Route("GET", everyone(200)),
     "favicon": Route("GET", everyone(302)),  # to the icon among the static files
     # --- the enterprise's pages ---
