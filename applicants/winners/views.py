@@ -107,7 +107,7 @@ def winners_import_report(request: HttpRequest, pk: int) -> HttpResponse:
     neutralised as the other exports are (a name beginning with "=" is not a formula)."""
     record = get_object_or_404(WinnerImport, pk=pk)
     rows = _rows(record.report)
-    lines: list[list[object]] = [REPORT_HEADER]
+    lines: list[list[object]] = [list(REPORT_HEADER)]
     lines += [
         [
             c["row"],
