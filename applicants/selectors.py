@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
@@ -16,6 +17,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -107,6 +109,11 @@ class ItemEntry:
     # Whether the rules admit the enterprise's applicant type and jurisdiction; if not, why.
     admitted: bool = True
     not_admitted_reason: str = ""
+    # The enterprise's own cases of the item, not withdrawn or rejected: how many, and the latest
+    # (its reference and state), so the list says what is already under way (政策匹配).
+    open_cases: int = 0
+    latest_reference: str = ""
+    latest_status: str = ""
 
 
 def item_not_admitted_reason(rule: ItemRule, *, applicant_type: str, jurisdiction: str) -> str:
@@ -143,8 +150,17 @@ def enterprise_dashboard_panels(*, user: User) -> dict[str, object]:
     )
     enterprise = enterprise_for_user(user=user)
     lang = policy.rules_lang()
+    under_way: dict[str, list[Application]] = {}
+    for case in (
+        cases.filter(programme=CITY_PROGRAMME)
+        .exclude(status__in=(Status.WITHDRAWN, Status.REJECTED))
+        .only("id", "item", "status", "created_at", "programme")
+        .order_by("-created_at", "-id")
+    ):
+        under_way.setdefault(case.item, []).append(case)
     items = []
     for rule in version.items.values():
+        latest = under_way[rule.code][0] if rule.code in under_way else None
         reason = (
             item_not_admitted_reason(
                 rule,
@@ -164,6 +180,9 @@ def enterprise_dashboard_panels(*, user: User) -> dict[str, object]:
                 blocked=rule.code in granted,
                 admitted=not reason,
                 not_admitted_reason=reason,
+                open_cases=len(under_way.get(rule.code, [])),
+                latest_reference=latest.reference if latest else "",
+                latest_status=latest.get_status_display() if latest else "",
             )
         )
     return {
@@ -501,3 +520,14 @@ def submission_blockers(application: Application) -> list[tuple[str, str]]:
                 )
             )
     return blockers
+
+
+def calculator_url_for(application: Application) -> str:
+    """政策计算器 with the case's item and facts filled in, to try other figures on."""
+    facts = application_quote_facts(
+        event_date=application.event_date,
+        facts=application.facts,
+        applicant_type=application.applicant_type,
+        jurisdiction=application.jurisdiction,
+    )
+    return f"{reverse('calculator')}?{urlencode({'item': application.item, **facts})}"

@@ -41,6 +41,7 @@ from applicants.selectors import (
     application_detail_for,
     application_quote,
     applications_for_list,
+    calculator_url_for,
     case_get_for,
     cases_visible_to,
     evidence_get_for,
@@ -418,6 +419,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programme_cases": programmes.programme_cases_of(
             application, visible=cases_visible_to(user), url_name="applicants:detail"
         ),
+        "calculator_url": calculator_url_for(application) if is_owner else "",
     }
     if application.status in EDITABLE_STATES:
         context.update(

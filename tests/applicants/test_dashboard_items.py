@@ -83,3 +83,42 @@ def test_the_form_of_an_item_not_admitted_opens_and_says_why_it_will_be_ineligib
     # An admitted item's form carries no such warning.
     html = client.get(reverse("applicants:new", args=["honor_provincial"])).content.decode()
     assert "按规则将不符合条件" not in html
+
+
+def test_the_list_says_which_items_are_already_under_way(client):
+    user = _user("data_enterprise")
+    filed = ApplicationFactory(
+        enterprise=user.enterprise, item="honor_provincial", status=Status.SUBMITTED
+    )
+    ApplicationFactory(enterprise=user.enterprise, item="dataset_national", status=Status.WITHDRAWN)
+    sign_in(client, user)
+    html = client.get(HOME).content.decode()
+    note = re.search(r'id="under-way-honor_provincial">([^<]*)<', html)
+    assert note is not None
+    assert filed.reference in note.group(1)
+    assert "1 项" in note.group(1)
+    # A withdrawn case is not under way.
+    assert 'id="under-way-dataset_national"' not in html
+
+
+def test_the_calculator_opens_with_the_cases_facts(client):
+    from urllib.parse import parse_qs, urlsplit
+
+    user = _user("data_enterprise")
+    case = ApplicationFactory(
+        enterprise=user.enterprise,
+        item="contest_provincial",
+        facts={"prize_level": "second"},
+        status=Status.SUBMITTED,
+    )
+    sign_in(client, user)
+    html = client.get(reverse("applicants:detail", args=[case.pk])).content.decode()
+    href = (
+        re.search(r'href="([^"]+)" id="calculator-from-case"', html).group(1).replace("&amp;", "&")
+    )
+    query = parse_qs(urlsplit(href).query)
+    assert query["item"] == ["contest_provincial"]
+    assert query["prize_level"] == ["second"]
+    page = client.get(href).content.decode()
+    assert 'id="quote-amount"' in page
+    assert "80,000.00" in page
