@@ -297,6 +297,14 @@ CASE_VIEWERS: dict[str, str | int] = {
     "admin": OK,
 }
 API_CASE_VIEWERS: dict[str, str | int] = {**CASE_VIEWERS, "anonymous": 401}
+# The enterprise's writes on its case: officials who see it are refused by role (403), others 404.
+API_CASE_WRITERS: dict[str, str | int] = {
+    **API_CASE_VIEWERS,
+    "county_own": 403,
+    "city": 403,
+    "finance": 403,
+    "admin": 403,
+}
 # City finance manages the city's batches; nobody else (admin and the city read no batch).
 CITY_FINANCE_ONLY = officials(403, finance=OK)
 
@@ -444,6 +452,10 @@ ROUTES: dict[str, Route] = {
     "applicants-api-applications": Route("GET", signed_in(200, anonymous=401)),
     "applicants-api-application": Route("GET", API_CASE_VIEWERS, case),
     "applicants-api-evidence": Route("GET", API_CASE_VIEWERS, lambda w: [w.evidence.pk]),
+    # A reviewed case is no longer the enterprise's to change: its own writes answer 409 (OK).
+    "applicants-api-application-submit": Route("POST", API_CASE_WRITERS, case),
+    "applicants-api-application-withdraw": Route("POST", API_CASE_WRITERS, case),
+    "applicants-api-application-evidence": Route("POST", API_CASE_WRITERS, case),
     "case-list": Route("GET", officials(200, anonymous=401)),
     "case-detail": Route("GET", officials(200, anonymous=401, **CASE_SCOPE), case),
     "case-transitions": Route("POST", officials(OK, anonymous=401, **CASE_SCOPE), case),
