@@ -169,6 +169,8 @@ def _other_action_labels() -> dict[str, str]:
         "two_factor_backup_codes_regenerated": pgettext("history action", "重新生成备用码"),
         "two_factor_reset": pgettext("history action", "重置两步验证"),
         "api_token_created": pgettext("history action", "创建 API 令牌"),
+        "winner_draft_created": pgettext("history action", "按公布名单预填申报（免申即享）"),
+        "winners_imported": pgettext("history action", "导入免申即享名单"),
         "api_token_revoked": pgettext("history action", "撤销 API 令牌"),
     }
 

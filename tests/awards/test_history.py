@@ -240,3 +240,20 @@ def test_the_api_history_carries_the_sentences(client, people):
     by_action = {row["action"]: row for row in history}
     assert by_action["schedule"]["text"] == "安排兑付年度：2026 年"
     assert by_action["recommend"]["actor_text"] == "张三（县区初审人员 · 浉河区）"
+
+
+def test_every_action_the_code_audits_has_a_label():
+    """An audit entry written anywhere reads as words on the case page, never "其他操作"."""
+    import re
+    from pathlib import Path
+
+    from applicants.history import action_label
+
+    root = Path(__file__).resolve().parents[2]
+    written = set()
+    for path in [*root.glob("applicants/**/*.py"), *root.glob("awards/**/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'audit_append\(\s*action="([a-z_]+)"', text))
+    assert {"winner_draft_created", "api_token_created"} <= written
+    unlabelled = sorted(a for a in written if action_label(a) == "其他操作")
+    assert unlabelled == []

@@ -30,7 +30,7 @@ def test_from_the_published_list_to_a_submitted_application(
 
     # The city's reviewer imports the list from the menu and reads the report.
     login(page, base, reviewer.username)
-    page.click("#nav-winners")
+    page.click("#winners-link")
     page.set_input_files("#id_file", str(listing))
     page.click("#winners-submit")
     page.wait_for_selector("#created-table")
