@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from awards.models import Award, Budget, Objection
+from awards.models import Award, Budget, Objection, WebhookDelivery, WebhookEndpoint
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,3 +43,29 @@ class ObjectionAdmin(ReadOnlyAdmin):
 @admin.register(Budget)
 class BudgetAdmin(ReadOnlyAdmin):
     list_display = ("year", "amount", "updated_by", "updated_at")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Integrations are configured here by an administrator (docs/webhooks.md)."""
+
+    list_display = ["name", "url", "actions", "jurisdiction", "active", "created_at"]
+    list_filter = ["active"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log: what was sent where, how often, and the last answer."""
+
+    list_display = [
+        "id",
+        "endpoint",
+        "event",
+        "state",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    ]
+    list_filter = ["state", "endpoint"]

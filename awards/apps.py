@@ -11,3 +11,6 @@ class AwardsConfig(AppConfig):
         from awards.documents import checks, receivers  # noqa: F401 (checks register on import)
 
         receivers.connect()
+        from awards.webhooks import receivers as webhook_receivers
+
+        webhook_receivers.connect()

@@ -369,6 +369,10 @@ WINNERS_CITED_EVIDENCE_KINDS = env.list(
     "WINNERS_CITED_EVIDENCE_KINDS", default=["award_notice", "approval_notice"]
 )
 WINNERS_MAX_ROWS = env.int("WINNERS_MAX_ROWS", default=5000)
+# Webhooks (awards.webhooks): attempts per delivery, the first retry's delay (doubling), timeout.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # The largest JSON body the API parses (bytes); larger ones answer 413 before any parsing.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1_000_000)
 REVIEW_QUEUE_PAGE_SIZE = 50

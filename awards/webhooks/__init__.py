@@ -1,0 +1,1 @@
+"""Webhooks: a signed POST to an integration's URL when a case changes state (docs/webhooks.md)."""
