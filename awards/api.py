@@ -17,12 +17,12 @@ from applicants import policy, programmes
 from applicants.models import Application, User
 from applicants.roles import OFFICIAL_ROLES
 from applicants.serializer_fields import CleanCharField
-from applicants.workflow import BY_ACTION
+from applicants.workflow import BY_ACTION, TRANSITIONS
 from awards import selectors
 from awards.cases import selectors as case_selectors
 from awards.filters import ReviewQueueFilter
 from awards.models import Award
-from awards.services.decisions import case_decide
+from awards.services.decisions import case_decide, cases_bulk_decide
 
 
 class IsOfficial(permissions.BasePermission):
@@ -266,6 +266,31 @@ class TransitionOutputSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
 
 
+# One request decides at most this many cases (the queue's page shows 50 at a time).
+MAX_BULK_CASES = 500
+
+
+class BulkTransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(t.action for t in TRANSITIONS if t.bulk))
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=MAX_BULK_CASES,
+    )
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="application_id")
+    reference = serializers.CharField()
+    ok = serializers.BooleanField()
+    # Why a case was not decided ("" when it was).
+    message = serializers.CharField()
+
+
+class BulkTransitionOutputSerializer(serializers.Serializer):
+    results = BulkOutcomeSerializer(many=True)
+
+
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     """The review queue (same filters as the pages) and one case; only cases the official sees."""
 
@@ -304,3 +329,18 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             **payload.validated_data,  # type: ignore[arg-type]
         )
         return Response(TransitionOutputSerializer(case).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=BulkTransitionInputSerializer, responses=BulkTransitionOutputSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-transitions")
+    def bulk_transitions(self, request: Request) -> Response:
+        """One bulk action (推荐, 复审通过…) on many cases, each on its own, as the queue's bulk
+        form: 200 with every case's outcome; a case not visible or decided meanwhile is one
+        outcome with its reason, never a failure of the others."""
+        payload = BulkTransitionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        outcomes = cases_bulk_decide(
+            application_ids=payload.validated_data["ids"],
+            action=payload.validated_data["action"],
+            actor=cast(User, request.user),
+        )
+        return Response(BulkTransitionOutputSerializer({"results": outcomes}).data)

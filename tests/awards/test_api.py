@@ -151,3 +151,47 @@ def test_malformed_json_is_400(client, city_reviewer):
         f"{CASES}{case.pk}/transitions/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_a_bulk_action_reports_each_case(client, county_reviewer):
+    mine = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411502")
+    decided = ApplicationFactory(status=Status.RECOMMENDED, jurisdiction="411502")
+    elsewhere = ApplicationFactory(status=Status.SUBMITTED, jurisdiction="411521")
+    sign_in(client, county_reviewer)
+    response = client.post(
+        f"{CASES}bulk-transitions/",
+        {"action": "recommend", "ids": [mine.pk, decided.pk, elsewhere.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    results = {row["id"]: row for row in response.json()["results"]}
+    assert results[mine.pk]["ok"] is True
+    assert results[decided.pk]["ok"] is False
+    assert "已被他人处理" in results[decided.pk]["message"]
+    assert results[elsewhere.pk]["ok"] is False
+    mine.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert mine.status == Status.RECOMMENDED
+    assert elsewhere.status == Status.SUBMITTED
+
+
+def test_a_bulk_action_validates_its_input(client, county_reviewer, enterprise_user):
+    sign_in(client, county_reviewer)
+    url = f"{CASES}bulk-transitions/"
+    not_bulk = client.post(
+        url, {"action": "county_reject", "ids": [1]}, content_type="application/json"
+    )
+    assert "action" in api_errors(not_bulk)
+    empty = client.post(url, {"action": "recommend", "ids": []}, content_type="application/json")
+    assert "ids" in api_errors(empty)
+    too_many = client.post(
+        url, {"action": "recommend", "ids": list(range(1, 502))}, content_type="application/json"
+    )
+    assert "ids" in api_errors(too_many)
+    sign_in(client, enterprise_user)
+    assert (
+        client.post(
+            url, {"action": "recommend", "ids": [1]}, content_type="application/json"
+        ).status_code
+        == 403
+    )

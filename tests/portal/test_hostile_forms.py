@@ -309,6 +309,22 @@ API_BODIES: dict[str, ApiBody] = {
         },
     ),
     "case-transitions": ApiBody("city", {"action": "approve", "amount": "1.00", "reason": "x"}),
+    "case-bulk-transitions": ApiBody("city", {"action": "review", "ids": [1, 2]}),
+    "applicants-api-applications": ApiBody(
+        "enterprise_own",
+        {
+            "item": "contest_provincial",
+            "project_name": "项目",
+            "description": "简介",
+            "event_date": "2025-05-20",
+            "facts": {"prize_level": "first"},
+            "declaration_accepted": True,
+        },
+    ),
+    "applicants-api-application-submit": ApiBody("enterprise_own", {}),
+    "applicants-api-application-withdraw": ApiBody("enterprise_own", {"reason": "x"}),
+    # Multipart only: a JSON body is refused (415) whatever it holds.
+    "applicants-api-application-evidence": ApiBody("enterprise_own", {"kind": "award_notice"}),
 }
 MALFORMED = [b"{", b"NaN", b"[1, 2", b'{"a": NaN}', b'{"a": Infinity}', b"[" * 5000, b"\xff\xfe"]
 
