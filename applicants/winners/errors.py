@@ -15,7 +15,7 @@ SKIP_REASONS = {
     "already_imported": _("该行已导入过，对应申报 %(ref)s。"),
     "duplicate_application": _("“%(name)s”已有该事项同一日期的申报 %(ref)s（%(status)s）。"),
     "missing_document_number": _("缺少公布名单的文号。"),
-    "duplicate_row": _("与名单中前面的一行重复。"),
+    "duplicate_row": _("与名单中前面的一行重复（同一单位、同一事项、同一日期或同一成果）。"),
     "imported_meanwhile": _("该行已由另一次导入生成。"),
 }
 

@@ -176,6 +176,7 @@ def _match_rows(rows: list[WinnerRow], report: ImportReport) -> list[_Match]:
         filed.setdefault((case.enterprise_id, case.item), []).append(case)
     today = timezone.localdate()
     seen: set[str] = set()
+    planned: dict[tuple[int, str], list[tuple[date, str]]] = {}
     matches = []
     for row in rows:
         code = codes[row.row]
@@ -221,10 +222,12 @@ def _match_rows(rows: list[WinnerRow], report: ImportReport) -> list[_Match]:
         if key in keys_taken:
             report.skip(row, "already_imported", ref=keys_taken[key].reference)
             continue
-        if key in seen:
+        project_key = achievement_key(_project_name(rule, level, document_number))
+        # The same row twice, or the same achievement (date or name) again further down the list.
+        earlier = planned.get((enterprise.pk, rule.code), [])
+        if key in seen or any(d == event_date or k == project_key for d, k in earlier):
             report.skip(row, "duplicate_row")
             continue
-        project_key = achievement_key(_project_name(rule, level, document_number))
         duplicate = next(
             (
                 c
@@ -243,6 +246,7 @@ def _match_rows(rows: list[WinnerRow], report: ImportReport) -> list[_Match]:
             )
             continue
         seen.add(key)
+        planned.setdefault((enterprise.pk, rule.code), []).append((event_date, project_key))
         matches.append(
             _Match(
                 row, enterprise, member, rule, facts, event_date, document_number, key, cited_kind

@@ -214,3 +214,20 @@ def test_too_many_rows_exit_2(tmp_path, settings, world):
     assert code == 2
     assert "2" in report["errors"]["file"][0]
     assert not Application.objects.filter(winner_key__gt="").exists()
+
+
+def test_the_same_achievement_twice_in_one_list_makes_one_draft(tmp_path, world):
+    listed = world["listed"]
+    rows = [
+        ENGLISH_HEADER,
+        f"{listed.credit_code},{listed.name},contest_national,一等奖,2025-04-01,国数〔2025〕1号",
+        # Another document number, the same date: the same prize announced twice.
+        f"{listed.credit_code},{listed.name},contest_national,一等奖,2025-04-01,国数〔2025〕2号",
+        f"{listed.credit_code},{listed.name},contest_national,二等奖,2025-09-01,国数〔2025〕7号",
+    ]
+    path = tmp_path / "winners.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    code, report = _run(path)
+    assert code == 0
+    assert len(report["created"]) == 2
+    assert [(s["row"], s["reason"]) for s in report["skipped"]] == [(3, "duplicate_row")]
