@@ -37,8 +37,9 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     item_title = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # None until the case is submitted (a draft has no quote on record).
     expected_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True
+        max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True, allow_null=True
     )
     # "city", or the county code of a matching programme (县区同步奖励), with its name.
     programme_name = serializers.SerializerMethodField()

@@ -291,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed package, not a CDN: the portal runs on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every operation declares the one error body for the refusals it can give.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.add_error_responses",
+    ],
 }
 
 LOGGING = {
