@@ -42,7 +42,7 @@ _PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,24}")
 _BANK_ACCOUNT = re.compile(r"[0-9 ]{8,40}")
 
 
-def _style(form: forms.Form) -> None:
+def bootstrap_style(form: forms.Form) -> None:
     """Bootstrap classes on every widget, so templates render fields in one loop."""
     for field in form.fields.values():
         widget = field.widget
@@ -112,7 +112,7 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
         applicant_type = cast(forms.ChoiceField, self.fields["applicant_type"])
         applicant_type.choices = [("", CHOOSE), *policy.applicant_type_choices()]
         self.fields["username"].widget.attrs["autocomplete"] = "username"
-        _style(self)
+        bootstrap_style(self)
 
     def clean_credit_code(self) -> str:
         try:
@@ -179,7 +179,7 @@ class InviteForm(SetPasswordMixin, forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        _style(self)
+        bootstrap_style(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -203,7 +203,7 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["reason"].widget.attrs["rows"] = 3
-        _style(self)
+        bootstrap_style(self)
 
 
 PASSWORD_SAME_AS_OLD = _("新密码不能与当前密码相同。")
@@ -217,7 +217,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap_style(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -232,7 +232,7 @@ class StyledPasswordResetForm(PasswordResetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap_style(self)
 
 
 class StyledSetPasswordForm(SetPasswordForm):
@@ -240,7 +240,7 @@ class StyledSetPasswordForm(SetPasswordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap_style(self)
 
 
 class PastDateField(forms.DateField):
@@ -321,7 +321,7 @@ class ApplicationForm(forms.Form):
         self.fields["description"].widget.attrs["rows"] = 4
         if for_submit:
             self._require_for_submit(version, uploaded_kinds)
-        _style(self)
+        bootstrap_style(self)
 
     @staticmethod
     def _fact_field(spec: FactSpec, version: RulesVersion, lang: str) -> forms.Field:

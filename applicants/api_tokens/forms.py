@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applicants.api_tokens.models import TokenScope
-from applicants.forms import _style
+from applicants.forms import bootstrap_style
 
 
 def _lifetimes() -> list[tuple[int, str]]:
@@ -35,4 +35,4 @@ class ApiTokenForm(forms.Form):
         field = self.fields["valid_days"]
         field.choices = _lifetimes()  # type: ignore[attr-defined]
         field.initial = settings.API_TOKEN_DEFAULT_VALID_DAYS
-        _style(self)
+        bootstrap_style(self)

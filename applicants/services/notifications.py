@@ -89,10 +89,10 @@ def notify_case_transition(
                 for u in recipients
             ]
         )
-        _mail_on_commit([(email, subject, mail_body) for email in emails])
+        mail_on_commit([(email, subject, mail_body) for email in emails])
 
 
-def _mail_on_commit(mails: list[tuple[str, str, str]]) -> None:
+def mail_on_commit(mails: list[tuple[str, str, str]]) -> None:
     """Queue one mail task per (address, subject, body) once the notifications are committed.
 
     Robust: a broker that refuses the message is logged and must neither turn the committed step
@@ -144,5 +144,5 @@ def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
                 mails.append((user.email, subject, message))
     with transaction.atomic():
         Notification.objects.bulk_create(notifications, batch_size=2000)
-        _mail_on_commit(mails)
+        mail_on_commit(mails)
     return len(notifications)

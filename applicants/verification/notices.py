@@ -58,7 +58,7 @@ def identity_notify(
 ) -> None:
     """A portal notification to each active user, and one mail each once the change commits."""
     # Imported here: that module imports applicants.notices, which imports this one.
-    from applicants.services.notifications import _mail_on_commit
+    from applicants.services.notifications import mail_on_commit
 
     recipients = [u for u in users if u.is_active]
     if not recipients:
@@ -80,4 +80,4 @@ def identity_notify(
                 for u in recipients
             ]
         )
-        _mail_on_commit([(u.email, subject, message) for u in recipients if u.email])
+        mail_on_commit([(u.email, subject, message) for u in recipients if u.email])

@@ -23,7 +23,7 @@ from applicants.models import Application, Enterprise, Notification, Status, Use
 from applicants.roles import Role
 from applicants.selectors import application_quote
 from applicants.services.enterprises import credit_code_normalize
-from applicants.services.notifications import _mail_on_commit
+from applicants.services.notifications import mail_on_commit
 from applicants.text import achievement_key, clean_text
 from applicants.verification.states import IdentityStatus
 from applicants.winners import errors, notices
@@ -337,7 +337,7 @@ def _notify(cases: list[Application]) -> None:
                 if user.email:
                     mails.append((user.email, subject, message))
     Notification.objects.bulk_create(rows, batch_size=2000)
-    _mail_on_commit(mails)
+    mail_on_commit(mails)
 
 
 def _one_import_at_a_time() -> None:
