@@ -14,15 +14,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import policy, programmes
+from applicants.errors import NotAllowed
 from applicants.models import Application, User
-from applicants.roles import OFFICIAL_ROLES
+from applicants.roles import OFFICIAL_ROLES, Role
 from applicants.serializer_fields import CleanCharField
 from applicants.workflow import BY_ACTION, TRANSITIONS
 from awards import selectors
 from awards.cases import selectors as case_selectors
 from awards.filters import ReviewQueueFilter
 from awards.models import Award
-from awards.services.decisions import case_decide, cases_bulk_decide
+from awards.services.decisions import (
+    award_override,
+    award_quota_exempt,
+    case_decide,
+    cases_bulk_decide,
+)
+from awards.services.dependents import award_reprice_decide
 
 
 class IsOfficial(permissions.BasePermission):
@@ -291,6 +298,49 @@ class BulkTransitionOutputSerializer(serializers.Serializer):
     results = BulkOutcomeSerializer(many=True)
 
 
+class OverrideInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    override_reason = CleanCharField(multiline=True, max_length=2000)
+
+
+class ExemptionInputSerializer(serializers.Serializer):
+    quota_exempt = serializers.BooleanField(help_text="true exempts, false revokes.")
+    exempt_reason = CleanCharField(multiline=True, max_length=2000)
+
+
+class RepriceInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true takes the new price; false keeps the amount.")
+    reason = CleanCharField(multiline=True, required=False, allow_blank=True, max_length=2000)
+
+
+class AwardOutputSerializer(serializers.ModelSerializer):
+    """The award as decided now."""
+
+    case_id = serializers.IntegerField(source="application_id")
+    reference = serializers.CharField(source="application.reference")
+    status = serializers.CharField(source="application.status")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    computed_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reprice_to = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+    class Meta:
+        model = Award
+        fields = [
+            "case_id",
+            "reference",
+            "status",
+            "amount",
+            "computed_amount",
+            "overridden",
+            "override_reason",
+            "quota_exempt",
+            "exempt_reason",
+            "reprice_to",
+            "pay_year",
+        ]
+        read_only_fields = fields
+
+
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     """The review queue (same filters as the pages) and one case; only cases the official sees."""
 
@@ -344,3 +394,62 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             actor=cast(User, request.user),
         )
         return Response(BulkTransitionOutputSerializer({"results": outcomes}).data)
+
+    def _city_case(self) -> Application:
+        """The case, if visible (404), for the city's reviewer alone (403, before the input)."""
+        case = self.get_object()
+        if cast(User, self.request.user).role != Role.CITY_REVIEWER:
+            raise NotAllowed()
+        return case
+
+    def _award_answer(self, award: Award) -> Response:
+        award = Award.objects.select_related("application").get(pk=award.pk)
+        return Response(AwardOutputSerializer(award).data)
+
+    @extend_schema(request=OverrideInputSerializer, responses=AwardOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="override")
+    def override(self, request: Request, pk: str | None = None) -> Response:
+        """The city sets another approved amount before announcement, with its reason: never
+        above what the policy allows the case (400), only while approved (409)."""
+        case = self._city_case()
+        payload = OverrideInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        award = award_override(
+            application_id=case.pk,
+            actor=cast(User, request.user),
+            amount=payload.validated_data["amount"],
+            reason=payload.validated_data["override_reason"],
+        )
+        return self._award_answer(award)
+
+    @extend_schema(request=ExemptionInputSerializer, responses=AwardOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="quota-exemption")
+    def quota_exemption(self, request: Request, pk: str | None = None) -> Response:
+        """The city exempts an award from the five-per-item quota, or revokes it, with a reason;
+        a confirmed or planned award's programme is planned again before payment."""
+        case = self._city_case()
+        payload = ExemptionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        award = award_quota_exempt(
+            application_id=case.pk,
+            actor=cast(User, request.user),
+            exempt=payload.validated_data["quota_exempt"],
+            reason=payload.validated_data["exempt_reason"],
+        )
+        return self._award_answer(award)
+
+    @extend_schema(request=RepriceInputSerializer, responses=AwardOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="reprice")
+    def reprice(self, request: Request, pk: str | None = None) -> Response:
+        """The city takes, or declines with a reason, the new price the rules flagged for a
+        top-up award (409 when nothing is flagged)."""
+        case = self._city_case()
+        payload = RepriceInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        award = award_reprice_decide(
+            application_id=case.pk,
+            actor=cast(User, request.user),
+            accept=payload.validated_data["accept"],
+            reason=payload.validated_data.get("reason", ""),
+        )
+        return self._award_answer(award)

@@ -8,12 +8,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 import rules
 from applicants import policy, programmes
-from applicants.models import CITY_PROGRAMME, Application, ApplicationRevision, CaseEvent, Status
+from applicants.models import (
+    CITY_PROGRAMME,
+    Application,
+    ApplicationRevision,
+    CaseEvent,
+    Status,
+    User,
+)
 from applicants.rmb import rmb_capital
 from applicants.roles import Role
 from awards.documents.models import Document, DocumentKind
@@ -359,6 +366,35 @@ def documents_for_case(*, application: Application) -> list[Document]:
             application=application, superseded_by__isnull=True, voided_at__isnull=True
         ).order_by("kind", "-created_at")
     )
+
+
+def documents_visible_to(user: User) -> QuerySet[Document]:
+    """Every document `user` may read: the one rule the download page and the API share.
+
+    A case's documents go with the case (cases_visible_to); its enterprise reads a receipt at
+    once and the approval sheet from its announcement on. A batch list goes with its programme's
+    finance desk, and the city's with the city's reviewers.
+    """
+    from applicants.selectors import cases_visible_to
+    from applicants.workflow import APPROVAL_SHEET_PUBLIC_STATES
+    from awards.payouts.selectors import finance_programmes_for
+
+    cases = cases_visible_to(user).values("pk")
+    of_cases = Q(application__in=cases)
+    if user.role == Role.ENTERPRISE:
+        return Document.objects.filter(
+            of_cases
+            & (
+                Q(kind=DocumentKind.RECEIPT)
+                | Q(
+                    kind=DocumentKind.APPROVAL, application__status__in=APPROVAL_SHEET_PUBLIC_STATES
+                )
+            )
+        )
+    desk = {p.code for p in finance_programmes_for(user)}
+    if user.role == Role.CITY_REVIEWER:
+        desk.add(CITY_PROGRAMME)
+    return Document.objects.filter(of_cases | Q(kind=DocumentKind.BATCH, programme__in=desk))
 
 
 def batch_fingerprint(batch: BatchList) -> str:

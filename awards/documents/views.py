@@ -16,10 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from applicants.client_address import client_address
 from applicants.models import CITY_PROGRAMME, User
 from applicants.roles import Role
-from applicants.selectors import case_get_for
-from applicants.workflow import enterprise_sees_document
 from awards.documents import selectors
-from awards.documents.models import Document, DocumentLookup
+from awards.documents.models import DocumentLookup
 from awards.payouts.selectors import finance_programmes_for
 
 _CODE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
@@ -49,24 +47,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _may_download(user: User, document: Document) -> bool:
-    if document.application_id is not None:
-        case = case_get_for(user, document.application_id)  # 404 unless the case is visible
-        if user.role == Role.ENTERPRISE:
-            return enterprise_sees_document(document.kind, case.status)
-        return True
-    # A batch list: whoever sees its programme's finance desk, and the city's reviewers the city's.
-    if user.role == Role.CITY_REVIEWER:
-        return document.programme == CITY_PROGRAMME
-    return document.programme in {p.code for p in finance_programmes_for(user)}
-
-
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """One stored document, as the PDF it was signed as."""
-    document = Document.objects.filter(pk=pk).first()
-    if document is None or not _may_download(request.user, document):  # type: ignore[arg-type]
+    document = selectors.documents_visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if document is None:
         raise Http404
     response = FileResponse(
         document.file.open("rb"),

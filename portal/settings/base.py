@@ -291,6 +291,12 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed package, not a CDN: the portal runs on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets that share a field name get names of their own (drf-spectacular would hash).
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStateEnum": "awards.payments.models.BatchState",
+        "PayoutRunStateEnum": "awards.payouts.models.RunState",
+        "ExportFormatEnum": "awards.reports.models.ExportFormat",
+    },
     # Every operation declares the one error body for the refusals it can give.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

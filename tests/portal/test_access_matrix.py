@@ -19,6 +19,7 @@ Django's admin (admin/) is left out: it has its own permission tests (tests/awar
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -309,6 +310,17 @@ API_CASE_WRITERS: dict[str, str | int] = {
 CITY_FINANCE_ONLY = officials(403, finance=OK)
 
 
+# The city's own acts on an award: out of the case's scope 404; in it, the city's reviewer alone
+# (others 403 before their input is read).
+API_CITY_ACTS = officials(403, anonymous=401, **CASE_SCOPE, city=OK)
+# The API's finance desk: finance, county finance (its county's) and administrators (read-only).
+FINANCE_DESK = officials(403, anonymous=401, county_finance=200, finance=200, admin=200)
+# Writes and batches of the city's programme: its finance; read-only desks 403, others' 404.
+CITY_BUDGET_WRITERS = officials(403, anonymous=401, county_finance=404, finance=OK)
+# A batch of the city's: its finance alone; other desks do not see it (404).
+API_CITY_BATCHES = officials(403, anonymous=401, county_finance=404, finance=OK, admin=404)
+
+
 # Identity is the county's decision: its reviewer opens its own county's objects (another
 # county's reviewer gets 404, as for cases); every other role 403.
 COUNTY_OWN = officials(403, county_own=OK, county_other=404)
@@ -461,6 +473,50 @@ ROUTES: dict[str, Route] = {
     "case-transitions": Route("POST", officials(OK, anonymous=401, **CASE_SCOPE), case),
     # An empty request is a 400 for every official (OK); each case's scope is its outcome.
     "case-bulk-transitions": Route("POST", officials(OK, anonymous=401)),
+    # The city's changes to an approved award: the queue's scope, then the service's role check
+    # (a county reviewer who sees the case is refused 403).
+    "case-override": Route("POST", API_CITY_ACTS, case),
+    "case-quota-exemption": Route("POST", API_CITY_ACTS, case),
+    "case-reprice": Route("POST", API_CITY_ACTS, case),
+    # --- the API's finance desk: a programme off one's desk is a 404, read-only a 403 ---
+    "api-programmes": Route("GET", FINANCE_DESK),
+    "api-programme": Route("GET", {**FINANCE_DESK, "county_finance": 404}, lambda w: ["city"]),
+    "api-budget": Route("PUT", CITY_BUDGET_WRITERS, lambda w: ["city", PAY_YEAR]),
+    "api-payout-runs": Route("GET", {**FINANCE_DESK, "county_finance": 404}, lambda w: ["city"]),
+    "api-payout-run": Route("GET", {**FINANCE_DESK, "county_finance": 404}, lambda w: [w.run.pk]),
+    "api-batch-candidates": Route("GET", CITY_BUDGET_WRITERS, lambda w: ["city"]),
+    "api-batches": Route("GET", CITY_BUDGET_WRITERS, lambda w: ["city"]),
+    "api-batch": Route("GET", API_CITY_BATCHES, lambda w: [w.batch.pk]),
+    "api-batch-export": Route("POST", API_CITY_BATCHES, lambda w: [w.batch.pk]),
+    "api-batch-cancel": Route("POST", API_CITY_BATCHES, lambda w: [w.batch.pk]),
+    "api-batch-bank-returns": Route("POST", API_CITY_BATCHES, lambda w: [w.batch.pk]),
+    "api-bank-return": Route("GET", API_CITY_BATCHES, lambda w: [w.bank_return.pk]),
+    "api-bank-return-confirm": Route("POST", API_CITY_BATCHES, lambda w: [w.bank_return.pk]),
+    "api-bank-return-discard": Route("POST", API_CITY_BATCHES, lambda w: [w.bank_return.pk]),
+    # --- reports: every official; an export is its requester's (or an administrator's) ---
+    "api-report-payouts": Route("GET", officials(200, anonymous=401)),
+    "api-report-exports": Route("GET", officials(200, anonymous=401)),
+    "api-report-export": Route(
+        "GET", officials(404, anonymous=401, finance=200, admin=200), lambda w: [w.export.pk]
+    ),
+    "api-report-export-file": Route(
+        "GET", officials(404, anonymous=401, finance=200, admin=200), lambda w: [w.export.pk]
+    ),
+    # --- documents as for the download page; notifications one's own ---
+    "api-documents": Route("GET", signed_in(200, anonymous=401), case_status=Status.ANNOUNCED),
+    "api-document": Route(
+        "GET", API_CASE_VIEWERS, lambda w: [w.document.pk], case_status=Status.ANNOUNCED
+    ),
+    "api-document-file": Route(
+        "GET", API_CASE_VIEWERS, lambda w: [w.document.pk], case_status=Status.ANNOUNCED
+    ),
+    "api-notifications": Route("GET", signed_in(200, anonymous=401)),
+    "api-notifications-read-all": Route("POST", signed_in(200, anonymous=401)),
+    "api-notification-read": Route(
+        "POST",
+        {**signed_in(404, anonymous=401), "enterprise_own": 200},
+        lambda w: [w.notification.pk],
+    ),
     "api-schema": Route("GET", everyone(200)),
     "api-docs": Route("GET", everyone(200)),
 }
@@ -529,6 +585,15 @@ def _answer(response) -> str | int:
     return response.status_code
 
 
+def _request(client: Client, route: "Route", url: str):  # type: ignore[no-untyped-def]
+    if route.method == "GET":
+        return client.get(url)
+    if route.method == "POST":
+        return client.post(url, route.data)
+    # The API's other writes (PUT) take JSON.
+    return client.generic(route.method, url, json.dumps(route.data), "application/json")
+
+
 CELLS = [(name, actor) for name in ROUTES for actor in ACTORS]
 
 
@@ -541,7 +606,7 @@ def test_access(name: str, actor: str) -> None:
     client = Client()
     if actor != "anonymous":
         sign_in(client, world.user(actor))
-    response = client.get(url) if route.method == "GET" else client.post(url, route.data)
+    response = _request(client, route, url)
     answer = _answer(response)
     expected = route.expected[actor]
     if expected == OK:
@@ -599,7 +664,7 @@ def test_a_password_alone_reaches_no_official_page_nor_the_api(name: str, actor:
     url = reverse(name, args=route.args(world))
     client = Client()
     client.force_login(world.user(actor))  # the password passed, not the second factor
-    response = client.get(url) if route.method == "GET" else client.post(url, route.data)
+    response = _request(client, route, url)
     answer = _unverified_answer(response)
     expected = _unverified_expected(name, actor)
     if expected == PUBLIC:
