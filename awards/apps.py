@@ -14,3 +14,12 @@ class AwardsConfig(AppConfig):
         from awards.webhooks import receivers as webhook_receivers
 
         webhook_receivers.connect()
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from rules.loader import use_adopted_directory
+
+        use_adopted_directory(
+            Path(settings.RULES_ADOPTED_DIR), recheck_seconds=settings.RULES_RECHECK_SECONDS
+        )

@@ -223,6 +223,7 @@ from awards.payments.models import (  # noqa: E402
 )
 from awards.payouts.models import PayoutRun  # noqa: E402
 from awards.reports.models import PayoutExport  # noqa: E402
+from awards.revisions.models import RulesCandidate  # noqa: E402
 from awards.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
 
 __all__ = [
@@ -241,6 +242,7 @@ __all__ = [
     "PayoutExport",
     "PayoutPlanState",
     "PayoutRun",
+    "RulesCandidate",
     "WebhookDelivery",
     "WebhookEndpoint",
 ]

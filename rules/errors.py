@@ -9,11 +9,15 @@ from rules.messages import CUSTOM, DEFAULT_LANG, Message
 class RulesDataError(Exception):
     """A rules version file is malformed; the message names the file and the key path."""
 
-    def __init__(self, source: str, key_path: str, problem: str) -> None:
+    def __init__(self, source: str, key_path: str, problem: str, line: int | None = None) -> None:
         self.source = source
         self.key_path = key_path
         self.problem = problem
+        # The line of the file the key is on (a missing key: its table's), when known.
+        self.line = line
         where = f"{source}: {key_path}" if key_path else source
+        if line is not None:
+            where = f"{where} (line {line})"
         super().__init__(f"{where}: {problem}")
 
 

@@ -10,7 +10,7 @@ changes nothing.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -72,6 +72,8 @@ class PlanOutcome:
     result: dict
     changes: list[AwardChange] = field(default_factory=list)
     still_queued: list[int] = field(default_factory=list)
+    # Case id → the year the plan pays it from (None: queued).
+    years_of: dict[int, int | None] = field(default_factory=dict)
     first_event_id: int | None = None
     last_event_id: int | None = None
 
@@ -193,6 +195,7 @@ def _allocate(programme: str, rows: list[_Row], budgets: dict[int, Decimal]) -> 
         result=_result(programme, rows, budgets, year_of, quota),
         changes=changes,
         still_queued=still_queued,
+        years_of=year_of,
     )
 
 
@@ -267,6 +270,19 @@ def _result(
 def plan_preview(programme: str) -> PlanOutcome:
     """The plan a run would make now, changing nothing (a what-if on the stored state)."""
     rows = _read(programme, lock=False)
+    return _allocate(programme, rows, _budgets(programme, lock=False))
+
+
+def plan_preview_with_amounts(programme: str, amounts: dict[int, Decimal]) -> PlanOutcome:
+    """The plan a run would make if these cases (id → amount) were priced so; an award the
+    amounts make zero leaves the plan. Paid awards keep their amount and year."""
+    rows = []
+    for row in _read(programme, lock=False):
+        if row.application_id in amounts and not row.pinned:
+            row = replace(row, amount=amounts[row.application_id])
+            if row.amount <= 0:
+                continue
+        rows.append(row)
     return _allocate(programme, rows, _budgets(programme, lock=False))
 
 

@@ -420,6 +420,11 @@ PDF_SIGNING_KEY_FILE = env("PDF_SIGNING_KEY_FILE", default="")
 PDF_SIGNING_CERT_FILE = env("PDF_SIGNING_CERT_FILE", default="")
 PDF_SIGNING_KEY_PASSPHRASE = env("PDF_SIGNING_KEY_PASSPHRASE", default="")
 PDF_DEMO_SIGNING_DIR = BASE_DIR / "var" / "signing"
+# Rules versions the city adopted through the portal (规则修订), beside the shipped ones: a shared
+# volume when several hosts serve the portal. Each process looks at it again at most every
+# RULES_RECHECK_SECONDS.
+RULES_ADOPTED_DIR = Path(env("RULES_ADOPTED_DIR", default=str(BASE_DIR / "var" / "rules")))
+RULES_RECHECK_SECONDS = env.float("RULES_RECHECK_SECONDS", default=1.0)
 # The address people reach the portal at: the QR code on each document carries
 # SITE_BASE_URL/verify/<code>/.
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")

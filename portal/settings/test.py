@@ -68,3 +68,9 @@ WHITENOISE_AUTOREFRESH = True
 # The suite runs on the real date: past the holiday data (late December before chinesecalendar
 # carries the next year) announcements count weekdays; the refusal has tests of its own.
 ANNOUNCEMENT_BEYOND_CALENDAR = "weekdays"
+
+# Each test process starts with no adopted rules version; a test that adopts one points this at
+# its own folder (tests/awards/test_revisions.py).
+import tempfile  # noqa: E402
+
+RULES_ADOPTED_DIR = Path(tempfile.mkdtemp(prefix="rules-adopted-"))  # noqa: F405

@@ -1,0 +1,322 @@
+"""The impact of a candidate rules version: every case not yet paid priced under the base rules
+and under the candidate with the same facts, the totals, and the payout plan under both.
+
+Bulk: the cases, the awards that count as prior grants (从优、就高、不重复) and the first-time
+grants are read in three queries whatever the number of cases; pricing is in memory.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from applicants import policy
+from applicants.models import CITY_PROGRAMME, Application, Status
+from applicants.workflow import GRANTED_STATES
+from awards.models import Award
+from awards.payouts.planning import plan_preview, plan_preview_with_amounts
+from awards.selectors import DEDUCTIBLE_STATES
+from rules import Quote, RuleBook, RulesInputError, RulesVersion, quote
+from rules.impact import first_divergence, parameter_changes
+from rules.loader import load_rulebook
+
+ZERO = Decimal("0.00")
+# Not yet paid, and still to be decided or paid: what a revision may still change.
+COMPARED_STATES = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.RECOMMENDED,
+    Status.REVIEWED,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.ANNOUNCED,
+    Status.HELD,
+    Status.CONFIRMED,
+    Status.SCHEDULED,
+)
+
+
+@dataclass(frozen=True)
+class _Case:
+    pk: int
+    reference: str
+    item: str
+    status: str
+    jurisdiction: str
+    enterprise_id: int
+    project_key: str
+    facts: dict[str, Any]
+    event_date: date | None
+    applicant_type: str
+    own_award: tuple[datetime, int] | None  # (first approved, award id): earlier grants only
+
+
+@dataclass(frozen=True)
+class _Grant:
+    application_id: int
+    award_id: int
+    item: str
+    amount: Decimal
+    first_approved_at: datetime
+
+
+def _reference(pk: int, created: datetime) -> str:
+    return Application(pk=pk, created_at=created).reference
+
+
+def _cases() -> list[_Case]:
+    rows = (
+        Application.objects.filter(programme=CITY_PROGRAMME, status__in=COMPARED_STATES)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "created_at",
+            "item",
+            "status",
+            "jurisdiction",
+            "enterprise_id",
+            "project_key",
+            "facts",
+            "event_date",
+            "applicant_type",
+            "award__first_approved_at",
+            "award__pk",
+        )
+    )
+    cases = []
+    for row in rows:
+        pk, created, item, status, place, enterprise, key, facts, when, applicant = row[:10]
+        approved, award = row[10], row[11]
+        own = (approved, award) if award is not None else None
+        cases.append(
+            _Case(
+                pk,
+                _reference(pk, created),
+                item,
+                status,
+                place,
+                enterprise,
+                key,
+                facts or {},
+                when,
+                applicant,
+                own,
+            )
+        )
+    return cases
+
+
+def _grants() -> tuple[dict[tuple[int, str], list[_Grant]], dict[tuple[int, str], set[int]]]:
+    """The city's awards that count as prior grants, by (enterprise, achievement); and the
+    granted cases by (enterprise, item), for first-time items."""
+    prior: dict[tuple[int, str], list[_Grant]] = defaultdict(list)
+    granted: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = Award.objects.filter(
+        application__programme=CITY_PROGRAMME, application__status__in=DEDUCTIBLE_STATES
+    ).values_list(
+        "application_id",
+        "pk",
+        "application__item",
+        "application__enterprise_id",
+        "application__project_key",
+        "application__status",
+        "amount",
+        "first_approved_at",
+    )
+    for case, award, item, enterprise, key, status, amount, approved in rows:
+        prior[(enterprise, key)].append(_Grant(case, award, item, amount, approved))
+        if status in GRANTED_STATES:
+            granted[(enterprise, item)].add(case)
+    return prior, granted
+
+
+def _facts(
+    case: _Case,
+    version: RulesVersion | None,
+    prior: dict[tuple[int, str], list[_Grant]],
+    granted: dict[tuple[int, str], set[int]],
+) -> dict[str, object]:
+    """As awards.selectors.award_facts_for, from what was read in bulk; `version` tells which
+    items are of the same kind (the candidate's groups for the candidate)."""
+    facts: dict[str, object] = dict(case.facts)
+    facts["event_date"] = case.event_date.isoformat() if case.event_date else None
+    facts["applicant_type"] = case.applicant_type
+    facts["jurisdiction"] = case.jurisdiction
+    same_kind = (
+        version.same_kind(case.item)
+        if version is not None
+        else policy.same_kind_items(case.item, case.event_date)
+    )
+    total = ZERO
+    for grant in prior.get((case.enterprise_id, case.project_key), ()):
+        if grant.application_id == case.pk or grant.item not in same_kind:
+            continue
+        if (
+            case.own_award is not None
+            and (grant.first_approved_at, grant.award_id) >= case.own_award
+        ):
+            continue
+        total += grant.amount
+    try:
+        declared = Decimal(str(facts.get("prior_awards_same_project") or "0"))
+    except ArithmeticError:
+        declared = ZERO
+    if total > declared:
+        facts["prior_awards_same_project"] = f"{total:.2f}"
+    if granted.get((case.enterprise_id, case.item), set()) - {case.pk}:
+        facts["first_time"] = "false"
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Priced:
+    eligible: bool
+    amount: Decimal
+    quote: Quote | None  # None: the rules cannot price the case (an item removed, bad facts)
+    problem: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"eligible": self.eligible, "amount": f"{self.amount:.2f}"}
+
+
+def _price(case: _Case, facts: dict[str, object], book: RuleBook, today: date) -> Priced:
+    try:
+        result = quote(case.item, facts, today=today, rulebook=book)
+    except RulesInputError as invalid:
+        fields = ", ".join(sorted(invalid.details))
+        return Priced(False, ZERO, None, fields)
+    return Priced(result.eligible, result.amount, result)
+
+
+def _step(old: Priced, new: Priced, case: _Case, candidate: RulesVersion) -> tuple[str, str]:
+    if old.quote is not None and new.quote is not None:
+        divergence = first_divergence(old.quote.trace, new.quote.trace)
+        if divergence is not None:
+            return divergence.step, divergence.clause
+        return "payable", candidate.items[case.item].clause
+    if new.quote is None and case.item not in candidate.items:
+        rule = policy.item_rule(case.item)
+        return "item", rule.clause if rule else ""
+    return new.problem or old.problem or "facts", ""
+
+
+def _totals_row() -> dict[str, Any]:
+    return {
+        "cases": 0,
+        "changed": 0,
+        "old_amount": ZERO,
+        "new_amount": ZERO,
+        "newly_eligible": 0,
+        "no_longer_eligible": 0,
+    }
+
+
+def _add(row: dict[str, Any], old: Priced, new: Priced, changed: bool) -> None:
+    row["cases"] += 1
+    row["changed"] += int(changed)
+    row["old_amount"] += old.amount
+    row["new_amount"] += new.amount
+    row["newly_eligible"] += int(new.eligible and not old.eligible)
+    row["no_longer_eligible"] += int(old.eligible and not new.eligible)
+
+
+def _finished(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        key: {
+            **row,
+            "old_amount": f"{row['old_amount']:.2f}",
+            "new_amount": f"{row['new_amount']:.2f}",
+            "difference": f"{row['new_amount'] - row['old_amount']:.2f}",
+        }
+        for key, row in sorted(rows.items())
+    }
+
+
+def _plan_years(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        str(y["year"]): {k: y[k] for k in ("budget", "planned", "paid", "remaining")}
+        for y in result["years"]
+    }
+
+
+def _plan(new_amounts: dict[int, Decimal]) -> tuple[dict[str, Any], dict[str, Any]]:
+    base = plan_preview(CITY_PROGRAMME)
+    candidate = plan_preview_with_amounts(CITY_PROGRAMME, new_amounts)
+    base_year = base.years_of
+    moved = [
+        {"case": case, "from": base_year.get(case), "to": year}
+        for case, year in sorted(candidate.years_of.items())
+        if base_year.get(case) != year
+    ]
+    plan = {"base": _plan_years(base.result), "candidate": _plan_years(candidate.result)}
+    queued = {"base": base.result["queued"], "candidate": candidate.result["queued"]}
+    for side in queued.values():
+        side.pop("head", None)
+    return plan, {"moved": moved, "queued": queued}
+
+
+def rules_impact(
+    candidate: RulesVersion, *, base: RulesVersion | None = None, as_of: date
+) -> dict[str, Any]:
+    """The comparison as one JSON-ready object (the command's output, the page's report).
+
+    `base` None: each case is priced as today, by the version in force on its event date;
+    otherwise `base` judges every case. The candidate judges every case, as if in force on its
+    event date.
+    """
+    base_book = RuleBook(versions=(base,)) if base is not None else load_rulebook()
+    candidate_book = RuleBook(versions=(candidate,))
+    reference_version = base if base is not None else base_book.current(as_of)
+    prior, granted = _grants()
+    cases = _cases()
+    changed: list[dict[str, Any]] = []
+    by: dict[str, dict[str, dict[str, Any]]] = {
+        "item": defaultdict(_totals_row),
+        "jurisdiction": defaultdict(_totals_row),
+        "programme": defaultdict(_totals_row),
+    }
+    overall = _totals_row()
+    new_amounts: dict[int, Decimal] = {}
+    for case in cases:
+        old = _price(case, _facts(case, base, prior, granted), base_book, as_of)
+        new = _price(case, _facts(case, candidate, prior, granted), candidate_book, as_of)
+        differs = (old.eligible, old.amount) != (new.eligible, new.amount)
+        for key, group in (
+            ("item", case.item),
+            ("jurisdiction", case.jurisdiction),
+            ("programme", CITY_PROGRAMME),
+        ):
+            _add(by[key][group], old, new, differs)
+        _add(overall, old, new, differs)
+        if case.own_award is not None and new.amount != old.amount:
+            new_amounts[case.pk] = new.amount
+        if differs:
+            step, clause = _step(old, new, case, candidate)
+            changed.append(
+                {
+                    "case": case.reference,
+                    "id": case.pk,
+                    "item": case.item,
+                    "status": case.status,
+                    "jurisdiction": case.jurisdiction,
+                    "old": old.to_dict(),
+                    "new": new.to_dict(),
+                    "step": step,
+                    "clause": clause,
+                }
+            )
+    plan, plan_changes = _plan(new_amounts)
+    return {
+        "base": base.version if base is not None else reference_version.version,
+        "candidate": candidate.version,
+        "as_of": as_of.isoformat(),
+        "parameters": [c.to_dict() for c in parameter_changes(reference_version, candidate)],
+        "cases": changed,
+        "totals": {
+            "all": _finished({"all": overall})["all"],
+            **{key: _finished(rows) for key, rows in by.items()},
+        },
+        "plan": plan,
+        "plan_changes": plan_changes,
+    }
