@@ -27,6 +27,7 @@ urlpatterns = [
     path("enterprise/", include("applicants.urls")),
     path("", include("applicants.verification.urls")),
     path("review/winners/", include("applicants.winners.urls")),
+    path("review/rules/", include("awards.revisions.urls")),
     path("review/", include("awards.urls")),
     # Public pages, no login: the policy calculator (政策计算器) and the announcements (公示).
     path("", include("portal.public_urls")),

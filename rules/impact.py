@@ -5,12 +5,48 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rules.messages import DEFAULT_LANG, Text
 from rules.model import ItemRule, RulesVersion
 from rules.quote import TraceStep
 from rules.values import format_money
 
 # What a removed or added item's "value" reads as.
 ABSENT = None
+
+# What people call each parameter; `amounts.LEVEL` and `overlap_groups.CODE` add their key.
+FIELD_LABELS: dict[str, Text] = {
+    "item": Text("奖励事项（新增或删除）", "Reward item (added or removed)"),
+    "family": Text("奖励方式", "Kind of award"),
+    "clause": Text("政策条款", "Clause"),
+    "first_time": Text("仅限首次", "First time only"),
+    "applicant_types": Text("申报主体类型", "Applicant types"),
+    "jurisdictions": Text("申报范围", "Jurisdictions"),
+    "facts": Text("申报要素", "Facts asked"),
+    "evidence": Text("证明材料", "Evidence"),
+    "amount": Text("奖励金额（元）", "Amount (yuan)"),
+    "amounts": Text("按等次奖励金额（元）", "Amount by level (yuan)"),
+    "level_fact": Text("等次依据", "Level taken from"),
+    "base_fact": Text("计算基数", "Base"),
+    "rate": Text("奖励比例", "Rate"),
+    "cap": Text("奖励上限（元）", "Cap (yuan)"),
+    "threshold.amount": Text("门槛金额（元）", "Threshold (yuan)"),
+    "threshold.strict": Text("门槛须严格大于", "Threshold strictly greater"),
+    "retroactive_from": Text("追溯起始日期", "Retroactive from"),
+    "published_on": Text("发布日期", "Published on"),
+    "quota_per_item_per_year": Text("每项每年名额", "Awards per item per year"),
+    "allocation_strategy": Text("兑付分配方式", "Allocation strategy"),
+    "rounding": Text("舍入方式", "Rounding"),
+    "overlap_groups": Text("同类归并组", "Items of one kind"),
+}
+
+
+def field_label(field: str, lang: str = DEFAULT_LANG) -> str:
+    """A parameter's name in words, e.g. "按等次奖励金额（元）· first"."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field].get(lang)
+    head, _, key = field.partition(".")
+    label = FIELD_LABELS.get(head)
+    return f"{label.get(lang)} · {key}" if label else field
 
 
 @dataclass(frozen=True)

@@ -353,6 +353,8 @@ TRACE_STEP_LABELS: Mapping[str, Text] = {
     "cap": Text("奖励上限", "Cap"),
     "top_up": Text("从优就高不重复", "Highest award, no double payment"),
     "payable": Text("应奖励金额", "Payable"),
+    # A revision that removes the case's item (rules.impact).
+    "item": Text("奖励事项", "Reward item"),
     # A county's matching award (县区同步奖励, rules.matching).
     "city_award": Text("市级奖励", "City award"),
     "match_ratio": Text("同步奖励比例", "Matching ratio"),

@@ -27,3 +27,19 @@ def yuan(value: object) -> str:
 def yuan_sign(value: object) -> str:
     """An amount with the ¥ sign, thousands separators and two places; blank if none."""
     return _grouped(value, "¥")
+
+
+@register.filter
+def yuan_change(value: object) -> str:
+    """A difference: +¥50,000.00, −¥230,000.00 (a minus sign, not a hyphen), ¥0.00."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if amount > 0:
+        return f"+¥{amount:,.2f}"
+    if amount < 0:
+        return f"\u2212¥{-amount:,.2f}"
+    return "¥0.00"

@@ -49,6 +49,8 @@ from awards.payouts.models import PayoutRun
 from awards.payouts.services import payout_run_create
 from awards.reports import services as reports
 from awards.reports.models import PayoutExport
+from awards.revisions.models import RulesCandidate
+from awards.revisions.services import candidate_upload
 from tests.applicants.verification.helpers import enterprise_input, registered
 from tests.awards.helpers import case_in, finance_user
 from tests.factories import TINY_PDF, make_user, sign_in, upload
@@ -181,6 +183,15 @@ class World:
     @cached_property
     def winner_import(self) -> WinnerImport:
         return WinnerImport.objects.create(via="command", file_name="名单.csv", sha256="0" * 64)
+
+    @cached_property
+    def candidate(self) -> RulesCandidate:
+        """A candidate rules revision the city uploaded (compared, not adopted)."""
+        from tests.awards.revision_helpers import candidate_text
+
+        return candidate_upload(
+            actor=self.user("city"), file_name="修订.toml", content=candidate_text().encode()
+        )
 
     @cached_property
     def export(self) -> PayoutExport:
@@ -365,6 +376,14 @@ ROUTES: dict[str, Route] = {
     "winners:imports": Route("GET", officials(403, city=200)),
     "winners:detail": Route("GET", officials(403, city=200), lambda w: [w.winner_import.pk]),
     "winners:report": Route("GET", officials(403, city=200), lambda w: [w.winner_import.pk]),
+    # 规则修订: the city's reviewers load, compare, discard and adopt candidates.
+    "revisions:candidates": Route("GET", officials(403, city=200)),
+    "revisions:detail": Route("GET", officials(403, city=200), lambda w: [w.candidate.pk]),
+    "revisions:export": Route("GET", officials(403, city=200), lambda w: [w.candidate.pk]),
+    "revisions:compare": Route("POST", officials(403, city=OK), lambda w: [w.candidate.pk]),
+    "revisions:discard": Route("POST", officials(403, city=OK), lambda w: [w.candidate.pk]),
+    # An empty form is a 400 (no date): nothing is adopted by the matrix.
+    "revisions:adopt": Route("POST", officials(403, city=400), lambda w: [w.candidate.pk]),
     "calculator": Route("GET", everyone(200)),
     "favicon": Route("GET", everyone(302)),  # to the icon among the static files
     # --- the enterprise's pages ---

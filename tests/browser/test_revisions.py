@@ -1,0 +1,65 @@
+"""规则修订 in the browser: the city's reviewer uploads a candidate from the dashboard, reads
+what it changes (in words, the case with its old and new amount), exports the report and
+adopts it with a date."""
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from applicants.models import Status
+from awards.revisions.models import CandidateState, RulesCandidate
+from rules.loader import use_adopted_directory
+from tests.awards.revision_helpers import candidate_text
+from tests.browser.helpers import login
+from tests.factories import ApplicationFactory, make_user
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def adopted_dir(settings, tmp_path):
+    settings.RULES_ADOPTED_DIR = tmp_path / "adopted"
+    use_adopted_directory(settings.RULES_ADOPTED_DIR, recheck_seconds=0)
+    yield
+    use_adopted_directory(None)
+
+
+def test_a_reviewer_uploads_reads_exports_and_adopts_a_revision(
+    live_server, page, transactional_db, tmp_path, adopted_dir
+):
+    base = live_server.url
+    case = ApplicationFactory(item="honor_provincial", facts={}, status=Status.SUBMITTED)
+    reviewer = make_user("city_reviewer", username="city-rules")
+    candidate_file = tmp_path / "2026年修订草案.toml"
+    candidate_file.write_text(candidate_text(), encoding="utf-8")
+
+    login(page, base, reviewer.username)
+    page.click("#revisions-link")
+    page.set_input_files("#id_file", str(candidate_file))
+    page.click("#revisions-submit")
+    page.wait_for_selector("#parameters-table")
+    # The parameters in words, the case with its amounts and the step that changed.
+    expect(page.locator("#parameters-table")).to_contain_text("奖励上限（元）")
+    expect(page.locator("#parameters-table")).to_contain_text("省级数据表彰或入选省级试点")
+    expect(page.locator("#parameters-table")).to_contain_text("¥150,000.00")
+    expect(page.locator("#parameters-table")).not_to_contain_text("platform_")
+    expect(page.locator("#parameters-table")).not_to_contain_text("threshold")
+    row = page.locator("#cases-table tr", has_text=case.reference)
+    expect(row).to_contain_text("¥100,000.00")
+    expect(row).to_contain_text("¥150,000.00")
+    expect(row).to_contain_text("奖励基数")
+    expect(page.locator("#summary-changed")).to_have_text("1")
+
+    with page.expect_download() as download:
+        page.click("#revision-export")
+    book = openpyxl.load_workbook(download.value.path())
+    assert "申报变化" in book.sheetnames
+
+    page.fill("#id_effective_from", "2025-01-01")
+    page.click("#adopt-submit")
+    expect(page.locator("#adopt-form")).to_contain_text("2025-draft")
+    page.fill("#id_effective_from", "2026-07-01")
+    page.click("#adopt-submit")
+    expect(page.locator("#revision-state")).to_have_text("已采用")
+    expect(page.locator("#revision-meta")).to_contain_text("2026-07-01")
+    assert RulesCandidate.objects.get().state == CandidateState.ADOPTED
