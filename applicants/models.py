@@ -1,3 +1,5 @@
+from datetime import datetime, tzinfo
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -278,9 +280,18 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         """The case number shown to people: XY-<year>-<id>, the year of its creation in Beijing."""
-        # The stored time is UTC: 07:30 on 1 January in Beijing is still 31 December there.
-        year = timezone.localtime(self.created_at).year if self.created_at else 0
-        return f"XY-{year}-{self.pk:06d}"
+        return case_reference(self.pk, self.created_at)
+
+
+def case_reference(pk: int, created_at: datetime | None, zone: tzinfo | None = None) -> str:
+    """XY-<year>-<id>: the year of its creation in Beijing (for bulk reads, without a model).
+
+    The stored time is UTC: 07:30 on 1 January in Beijing is still 31 December there.
+    """
+    if created_at is None:
+        return f"XY-0-{pk:06d}"
+    year = created_at.astimezone(zone or timezone.get_current_timezone()).year
+    return f"XY-{year}-{pk:06d}"
 
 
 class ApplicationRevision(models.Model):

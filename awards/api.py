@@ -101,6 +101,13 @@ def _nullable_money() -> serializers.DecimalField:
     )
 
 
+class CaseActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    # Named as in the body; DRF takes declared fields out of the class.
+    label = serializers.CharField()  # type: ignore[assignment]
+    needs_reason = serializers.BooleanField()
+
+
 class CaseAmountSerializer(serializers.Serializer):
     """The case page's amount card: a live quote before the case is granted, the award after.
 
@@ -239,7 +246,8 @@ class CaseDetailSerializer(CaseListSerializer):
             for row in self.context["detail"].history
         ]
 
-    def get_actions(self, case: Application) -> list[dict[str, str]]:
+    @extend_schema_field(CaseActionSerializer(many=True))
+    def get_actions(self, case: Application) -> list[dict[str, Any]]:
         return [
             {"action": t.action, "label": str(t.label), "needs_reason": t.needs_reason}
             for t in self.context["detail"].actions

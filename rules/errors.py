@@ -16,9 +16,8 @@ class RulesDataError(Exception):
         # The line of the file the key is on (a missing key: its table's), when known.
         self.line = line
         where = f"{source}: {key_path}" if key_path else source
-        if line is not None:
-            where = f"{where} (line {line})"
-        super().__init__(f"{where}: {problem}")
+        at = f" (line {line})" if line is not None else ""
+        super().__init__(f"{where}: {problem}{at}")
 
 
 class NoVersionInForce(RulesDataError, LookupError):

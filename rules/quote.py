@@ -196,12 +196,12 @@ def _clean(
         errors["item"] = [ErrorDetail(UNKNOWN_ITEM, {"item": item})]
         # Still check the common facts, so the caller sees every problem at once.
         specs = version.common_fact_specs()
-        known = {s.code for s in specs} | {
-            code for i in version.items for code in (s.code for s in version.fact_specs(i))
-        }
+        known: frozenset[str] = frozenset({s.code for s in specs}).union(
+            *(version.fact_codes(i) for i in version.items)
+        )
     else:
         specs = version.fact_specs(rule.code)
-        known = {s.code for s in specs}
+        known = version.fact_codes(rule.code)
     for key in facts:
         if key not in known:
             errors[str(key)] = [ErrorDetail(UNKNOWN_FIELD, {"field": key})]

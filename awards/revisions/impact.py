@@ -11,8 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from applicants import policy
-from applicants.models import CITY_PROGRAMME, Application, Status
+from applicants.models import CITY_PROGRAMME, Application, Status, case_reference
 from applicants.workflow import GRANTED_STATES
 from awards.models import Award
 from awards.payouts.planning import plan_preview, plan_preview_with_amounts
@@ -61,10 +63,6 @@ class _Grant:
     first_approved_at: datetime
 
 
-def _reference(pk: int, created: datetime) -> str:
-    return Application(pk=pk, created_at=created).reference
-
-
 def _cases() -> list[_Case]:
     rows = (
         Application.objects.filter(programme=CITY_PROGRAMME, status__in=COMPARED_STATES)
@@ -84,6 +82,7 @@ def _cases() -> list[_Case]:
             "award__pk",
         )
     )
+    zone = timezone.get_current_timezone()
     cases = []
     for row in rows:
         pk, created, item, status, place, enterprise, key, facts, when, applicant = row[:10]
@@ -92,7 +91,7 @@ def _cases() -> list[_Case]:
         cases.append(
             _Case(
                 pk,
-                _reference(pk, created),
+                case_reference(pk, created, zone),
                 item,
                 status,
                 place,
@@ -131,23 +130,37 @@ def _grants() -> tuple[dict[tuple[int, str], list[_Grant]], dict[tuple[int, str]
     return prior, granted
 
 
+class _SameKind:
+    """The items of one kind with a case's item, under one version or, by event date, under the
+    rulebook in force (memoised: a handful of items and dates for any number of cases)."""
+
+    def __init__(self, version: RulesVersion | None) -> None:
+        self.version = version
+        self.memo: dict[tuple[str, date | None], frozenset[str]] = {}
+
+    def __call__(self, case: _Case) -> frozenset[str]:
+        key = (case.item, case.event_date if self.version is None else None)
+        if key not in self.memo:
+            self.memo[key] = (
+                self.version.same_kind(case.item)
+                if self.version is not None
+                else policy.same_kind_items(case.item, case.event_date)
+            )
+        return self.memo[key]
+
+
 def _facts(
     case: _Case,
-    version: RulesVersion | None,
+    same_kind: frozenset[str],
     prior: dict[tuple[int, str], list[_Grant]],
     granted: dict[tuple[int, str], set[int]],
 ) -> dict[str, object]:
-    """As awards.selectors.award_facts_for, from what was read in bulk; `version` tells which
-    items are of the same kind (the candidate's groups for the candidate)."""
+    """As awards.selectors.award_facts_for, from what was read in bulk; `same_kind` is the
+    pricing version's group of the case's item (the candidate's groups for the candidate)."""
     facts: dict[str, object] = dict(case.facts)
     facts["event_date"] = case.event_date.isoformat() if case.event_date else None
     facts["applicant_type"] = case.applicant_type
     facts["jurisdiction"] = case.jurisdiction
-    same_kind = (
-        version.same_kind(case.item)
-        if version is not None
-        else policy.same_kind_items(case.item, case.event_date)
-    )
     total = ZERO
     for grant in prior.get((case.enterprise_id, case.project_key), ()):
         if grant.application_id == case.pk or grant.item not in same_kind:
@@ -187,6 +200,24 @@ def _price(case: _Case, facts: dict[str, object], book: RuleBook, today: date) -
         fields = ", ".join(sorted(invalid.details))
         return Priced(False, ZERO, None, fields)
     return Priced(result.eligible, result.amount, result)
+
+
+class _Pricer:
+    """Prices cases under one rulebook; the same item and facts are priced once (the rules are
+    a pure function of them: many cases of a fixed-amount item share every fact)."""
+
+    def __init__(self, book: RuleBook, today: date) -> None:
+        self.book, self.today = book, today
+        self.memo: dict[tuple, Priced] = {}
+
+    def __call__(self, case: _Case, facts: dict[str, object]) -> Priced:
+        try:
+            key = (case.item, frozenset(facts.items()))
+        except TypeError:  # a fact that is a list or a table: priced as it is, unremembered
+            return _price(case, facts, self.book, self.today)
+        if key not in self.memo:
+            self.memo[key] = _price(case, facts, self.book, self.today)
+        return self.memo[key]
 
 
 def _step(old: Priced, new: Priced, case: _Case, candidate: RulesVersion) -> tuple[str, str]:
@@ -278,9 +309,11 @@ def rules_impact(
     }
     overall = _totals_row()
     new_amounts: dict[int, Decimal] = {}
+    old_kind, new_kind = _SameKind(base), _SameKind(candidate)
+    old_price, new_price = _Pricer(base_book, as_of), _Pricer(candidate_book, as_of)
     for case in cases:
-        old = _price(case, _facts(case, base, prior, granted), base_book, as_of)
-        new = _price(case, _facts(case, candidate, prior, granted), candidate_book, as_of)
+        old = old_price(case, _facts(case, old_kind(case), prior, granted))
+        new = new_price(case, _facts(case, new_kind(case), prior, granted))
         differs = (old.eligible, old.amount) != (new.eligible, new.amount)
         for key, group in (
             ("item", case.item),

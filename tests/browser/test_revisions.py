@@ -2,6 +2,9 @@
 what it changes (in words, the case with its old and new amount), exports the report and
 adopts it with a date."""
 
+import io
+from pathlib import Path
+
 import openpyxl
 import pytest
 from playwright.sync_api import expect
@@ -52,7 +55,7 @@ def test_a_reviewer_uploads_reads_exports_and_adopts_a_revision(
 
     with page.expect_download() as download:
         page.click("#revision-export")
-    book = openpyxl.load_workbook(download.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "申报变化" in book.sheetnames
 
     page.fill("#id_effective_from", "2025-01-01")
