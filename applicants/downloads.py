@@ -1,10 +1,12 @@
 """The one way an evidence file leaves the server: inline, with the type sniffed at upload."""
 
 import logging
-from typing import Protocol
+from typing import IO, Protocol
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 
 from applicants.files import download_name
 from applicants.models import EvidenceFile
@@ -40,3 +42,28 @@ def evidence_response(evidence: "EvidenceFile | StoredUpload") -> FileResponse:
     # Confidential business documents: no shared cache may keep them.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _private[R: HttpResponseBase](response: R) -> R:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def private_attachment(content: bytes, *, content_type: str, file_name: str) -> HttpResponse:
+    """A file made for one reader (an export, a treasury form): downloaded, never cached."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=file_name
+    )
+    return _private(response)
+
+
+def private_file(
+    stream: IO[bytes], *, content_type: str, file_name: str, as_attachment: bool = True
+) -> FileResponse:
+    """A stored file for one reader (a document, an export job's file), streamed, never cached."""
+    response = FileResponse(
+        stream, content_type=content_type, as_attachment=as_attachment, filename=file_name
+    )
+    return _private(response)

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +22,7 @@ from applicants.errors import Conflict, ServiceError
 from applicants.models import User
 from applicants.roles import OFFICIAL_ROLES, Role
 from applicants.selectors import case_get_for
+from applicants.services.notifications import notification_mark_read, notifications_mark_all_read
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
 from awards.cases import selectors as case_selectors
@@ -55,6 +55,23 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def role_required(role: str, refusal: object) -> Callable[..., Any]:
+    """Signed-in users of one role only: anonymous visitors go to login, others get 403 with
+    `refusal` (what the page is for and whose it is)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request.user, "role", None) != role:
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _user(request: HttpRequest) -> User:
@@ -282,10 +299,10 @@ def award_reprice_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's own notifications; POST marks them all read."""
-    mine = selectors.notifications_for(user=_user(request))
     if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_all_read(user=_user(request))
         return redirect("awards:notifications")
+    mine = selectors.notifications_for(user=_user(request))
     page = Paginator(mine, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -298,12 +315,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open one's notification: it is read now, and its case opens (another's is a 404)."""
-    notification = selectors.notifications_for(user=_user(request)).filter(pk=pk).first()
+    notification = notification_mark_read(user=_user(request), notification_id=pk)
     if notification is None:
         raise Http404
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
     if notification.application_id is None:
         if _user(request).is_enterprise_user:
             # A message about several cases (a payout plan) opens the enterprise's own list.

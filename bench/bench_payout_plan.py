@@ -73,34 +73,14 @@ def main() -> int:
 def _seed(count: int) -> None:
     from django.db import connection
     from django.utils import timezone
-    from stdnum.cn import uscc
 
-    from applicants.models import Application, Enterprise, Status
+    from applicants.models import Application, Status
     from applicants.roles import Role
     from applicants.services.accounts import user_create
     from awards.models import Award, Budget
+    from bench._database import seed_enterprises
 
-    def code(n: int) -> str:
-        body = f"914115{n:011d}"[:17]
-        return body + uscc.calc_check_digit(body)
-
-    enterprises = Enterprise.objects.bulk_create(
-        [
-            Enterprise(
-                name=f"兑付基准企业{i}",
-                credit_code=code(700000 + i),
-                jurisdiction="411502",
-                applicant_type="data_enterprise",
-                legal_representative="张三",
-                contact_name="李四",
-                contact_phone="0376-1234567",
-                contact_email=f"plan{i}@example.com",
-                bank_name="中国银行信阳分行",
-                bank_account=f"6217{i:012d}",
-            )
-            for i in range(500)
-        ]
-    )
+    enterprises = seed_enterprises(500, name="兑付基准企业", first_code=700000, email="plan")
     members = [
         user_create(
             username=f"bench-plan-{i}",

@@ -80,34 +80,14 @@ def main() -> int:
 def _seed(count: int) -> None:
     from django.db import connection
     from django.utils import timezone
-    from stdnum.cn import uscc
 
-    from applicants.models import Application, Enterprise
+    from applicants.models import Application
     from applicants.roles import Role
     from applicants.services.accounts import user_create
     from awards.models import Award, Budget
+    from bench._database import seed_enterprises
 
-    def code(n: int) -> str:
-        body = f"914115{n:011d}"[:17]
-        return body + uscc.calc_check_digit(body)
-
-    enterprises = Enterprise.objects.bulk_create(
-        [
-            Enterprise(
-                name=f"修订基准企业{i}",
-                credit_code=code(800000 + i),
-                jurisdiction="411502",
-                applicant_type="data_enterprise",
-                legal_representative="张三",
-                contact_name="李四",
-                contact_phone="0376-1234567",
-                contact_email=f"rev{i}@example.com",
-                bank_name="中国银行信阳分行",
-                bank_account=f"6217{i:012d}",
-            )
-            for i in range(2000)
-        ]
-    )
+    enterprises = seed_enterprises(2000, name="修订基准企业", first_code=800000, email="rev")
     member = user_create(
         username="bench-rev-member", password=None, role=Role.ENTERPRISE, enterprise=enterprises[0]
     )

@@ -8,7 +8,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, Notification, Status, User
@@ -146,3 +146,23 @@ def notify_enterprises_of_plan(changes: dict[int, list[dict]]) -> int:
         Notification.objects.bulk_create(notifications, batch_size=2000)
         mail_on_commit(mails)
     return len(notifications)
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:
+    """The user's own notification, read now if it was not (None: not theirs, or not there)."""
+    notification = (
+        Notification.objects.filter(recipient=user, pk=notification_id)
+        .select_related("application")
+        .first()
+    )
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -3,11 +3,8 @@ import's report, download it. Thin: the form, one service, the report."""
 
 import csv
 import io
-from functools import wraps
 from typing import Any, cast
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,20 +19,13 @@ from applicants.winners.models import WinnerImport
 from applicants.winners.reading import WinnersFileError
 from applicants.winners.services import winners_import
 from awards.spreadsheets import safe_cell
+from awards.views import role_required
 
 # A winners list is a few hundred rows: a page upload far larger is not one.
 MAX_UPLOAD_MB = 20
 
 
-def city_reviewer_required(view: Any) -> Any:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "role", None) != Role.CITY_REVIEWER:
-            raise PermissionDenied(errors.NOT_CITY_REVIEWER)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+city_reviewer_required = role_required(Role.CITY_REVIEWER, errors.NOT_CITY_REVIEWER)
 
 
 def _rows(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from applicants.models import User
+from awards.documents.downloads import document_response
 from awards.documents.models import Document, DocumentKind
 from awards.documents.selectors import documents_visible_to
 
@@ -122,12 +123,4 @@ class DocumentFileApi(APIView):
         document = _visible(request).filter(pk=pk).first()
         if document is None:
             raise Http404
-        response = FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{document.get_kind_display()}-{document.code}.pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(document, as_attachment=True)

@@ -17,6 +17,7 @@ from applicants.client_address import client_address
 from applicants.models import CITY_PROGRAMME, User
 from applicants.roles import Role
 from awards.documents import selectors
+from awards.documents.downloads import document_response
 from awards.documents.models import DocumentLookup
 from awards.payouts.selectors import finance_programmes_for
 
@@ -54,15 +55,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     document = selectors.documents_visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if document is None:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=request.GET.get("download") == "1",
-        filename=f"{document.get_kind_display()}-{document.code}.pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document, as_attachment=request.GET.get("download") == "1")
 
 
 @login_required

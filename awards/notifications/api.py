@@ -5,7 +5,7 @@ from typing import Any, cast
 
 import django_filters
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from applicants.models import Notification, User
 from applicants.notices import notice_text
 from applicants.roles import OFFICIAL_ROLES
+from applicants.services.notifications import notification_mark_read, notifications_mark_all_read
 from awards.selectors import notifications_for
 
 
@@ -64,8 +65,8 @@ class NotificationSerializer(serializers.ModelSerializer):
             return None
         user = self.context["request"].user
         if user.role in OFFICIAL_ROLES:
-            return f"/api/v1/cases/{notification.application_id}/"
-        return f"/api/v1/applications/{notification.application_id}/"
+            return reverse("case-detail", args=[notification.application_id])
+        return reverse("applicants-api-application", args=[notification.application_id])
 
 
 def _mine(request: Request) -> Any:
@@ -88,12 +89,9 @@ class NotificationReadApi(APIView):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        notification = _mine(request).filter(pk=pk).first()
+        notification = notification_mark_read(user=cast(User, request.user), notification_id=pk)
         if notification is None:
             raise Http404
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
 
@@ -106,5 +104,5 @@ class NotificationReadAllApi(APIView):
 
     @extend_schema(request=None, responses=ReadAllOutputSerializer)
     def post(self, request: Request) -> Response:
-        marked = _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+        marked = notifications_mark_all_read(user=cast(User, request.user))
         return Response({"marked": marked})

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import policy
+from applicants.downloads import private_attachment
 from applicants.errors import NotAllowed
 from applicants.models import User
 from awards.models import Award
@@ -312,7 +313,7 @@ class ProgrammeBatchesApi(generics.ListAPIView):
         return Response(
             BatchDetailSerializer(full).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(f"/api/v1/batches/{batch.pk}/")},
+            headers={"Location": request.build_absolute_uri(reverse("api-batch", args=[batch.pk]))},
         )
 
 
@@ -346,12 +347,9 @@ class BatchExportApi(APIView):
         exported: ExportFile = services.batch_export(
             actor=_user(request), batch_id=batch.pk, file_format=payload.validated_data["format"]
         )
-        response = HttpResponse(exported.content, content_type=exported.content_type)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=exported.file_name
+        return private_attachment(
+            exported.content, content_type=exported.content_type, file_name=exported.file_name
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class BatchCancelApi(APIView):
@@ -389,7 +387,11 @@ class BatchReturnUploadApi(APIView):
         return Response(
             BankReturnSerializer(pending, context={"outcomes": outcomes}).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(f"/api/v1/bank-returns/{pending.pk}/")},
+            headers={
+                "Location": request.build_absolute_uri(
+                    reverse("api-bank-return", args=[pending.pk])
+                )
+            },
         )
 
 

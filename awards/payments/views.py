@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import programmes
+from applicants.downloads import private_attachment
 from applicants.errors import NotAllowed, ServiceError
 from awards.payments import selectors, services
 from awards.payments.forms import BankReturnForm, BatchCreateForm
@@ -145,12 +145,9 @@ def batch_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         _service_error_message(request, exc)
         return redirect("awards:batch_detail", batch.pk)
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exported.file_name
+    return private_attachment(
+        exported.content, content_type=exported.content_type, file_name=exported.file_name
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -8,6 +8,7 @@ read-only (city finance reading a county's, an administrator) answers 403 on a w
 from typing import Any, cast
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -253,7 +254,7 @@ class ProgrammeRunsApi(generics.ListAPIView):
     def post(self, request: Request, programme: str) -> Response:
         code = programme_for(_user(request), programme, write=True).code
         run = payout_run_request(actor=_user(request), programme=code)
-        location = request.build_absolute_uri(f"/api/v1/payout-runs/{run.pk}/")
+        location = request.build_absolute_uri(reverse("api-payout-run", args=[run.pk]))
         return Response(
             PayoutRunSerializer(run).data,
             status=status.HTTP_202_ACCEPTED,

@@ -9,7 +9,7 @@ GET follows it, and its file is its requester's (or an administrator's) alone.
 from typing import Any, cast
 
 from django.http import FileResponse, Http404, QueryDict
-from django.utils import timezone
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -22,7 +22,8 @@ from applicants.models import User
 from awards.api import IsOfficial
 from awards.reports import errors as E
 from awards.reports import selectors, services
-from awards.reports.exports import CONTENT_TYPES, file_name
+from awards.reports.downloads import export_file_response
+from awards.reports.exports import CONTENT_TYPES
 from awards.reports.filters import FILTER_KEYS, PayoutReportFilter
 from awards.reports.models import ExportFormat, ExportState, PayoutExport
 from awards.reports.selectors import GroupBy, ReportStatus
@@ -149,7 +150,7 @@ class ExportSerializer(serializers.ModelSerializer):
         """Where the file is once written (none before)."""
         if export.state != ExportState.DONE:
             return None
-        return f"/api/v1/report-exports/{export.pk}/file/"
+        return reverse("api-report-export-file", args=[export.pk])
 
 
 class ExportInputSerializer(serializers.Serializer):
@@ -197,7 +198,9 @@ class ExportListApi(generics.ListAPIView):
             ExportSerializer(export).data,
             status=status.HTTP_202_ACCEPTED,
             headers={
-                "Location": request.build_absolute_uri(f"/api/v1/report-exports/{export.pk}/")
+                "Location": request.build_absolute_uri(
+                    reverse("api-report-export", args=[export.pk])
+                )
             },
         )
 
@@ -229,17 +232,4 @@ class ExportFileApi(APIView):
         }
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        export = _export_for(request, pk)
-        if export.state != ExportState.DONE:
-            raise Http404
-        response = FileResponse(
-            services.payout_export_file(actor=_user(request), export=export),
-            as_attachment=True,
-            filename=file_name(
-                export.format, on=timezone.localdate(export.requested_at), number=export.pk
-            ),
-            content_type=CONTENT_TYPES[export.format],
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return export_file_response(actor=_user(request), export=_export_for(request, pk))

@@ -8,16 +8,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from applicants.downloads import private_attachment
 from applicants.errors import ServiceError
 from awards.reports import errors as E
 from awards.reports import selectors, services
-from awards.reports.exports import CONTENT_TYPES, file_name
+from awards.reports.downloads import export_file_response
 from awards.reports.filters import FILTER_KEYS, PayoutReportFilter
-from awards.reports.models import ExportState, PayoutExport
+from awards.reports.models import PayoutExport
 from awards.views import _service_error_message, _user, official_required
 
 GROUPS_PER_PAGE = 50
@@ -93,12 +93,9 @@ def report_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         _service_error_message(request, exc)
         return redirect(back)
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exported.file_name
+    return private_attachment(
+        exported.content, content_type=exported.content_type, file_name=exported.file_name
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _export_for(request: HttpRequest, pk: int) -> PayoutExport:
@@ -121,17 +118,4 @@ def report_export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required  # type: ignore[arg-type]  # typed for HttpResponse; a FileResponse streams
 def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
     """A finished export's file, for its requester or an administrator only (404 otherwise)."""
-    export = _export_for(request, pk)
-    if export.state != ExportState.DONE:
-        raise Http404
-    response = FileResponse(
-        services.payout_export_file(actor=_user(request), export=export),
-        as_attachment=True,
-        filename=file_name(
-            export.format, on=timezone.localdate(export.requested_at), number=export.pk
-        ),
-        content_type=CONTENT_TYPES[export.format],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_file_response(actor=_user(request), export=_export_for(request, pk))

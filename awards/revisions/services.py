@@ -4,6 +4,7 @@ report's fingerprint and totals with it (the report itself stays on the candidat
 """
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -124,8 +125,6 @@ def candidate_discard(*, actor: User, candidate_id: int) -> RulesCandidate:
 
 
 def _fingerprint(report: dict) -> str:
-    import json
-
     text = json.dumps(report, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -1,20 +1,17 @@
 """The city reviewer's pages of rule revisions (规则修订): upload a candidate, read what it
 changes, export the report, compare again, discard or adopt it. Thin: a form, one service."""
 
-from functools import wraps
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants.downloads import private_attachment
 from applicants.errors import ServiceError
 from applicants.models import User
 from applicants.roles import Role
@@ -23,19 +20,12 @@ from awards.revisions import selectors, services
 from awards.revisions.exports import XLSX_CONTENT_TYPE, report_xlsx
 from awards.revisions.forms import AdoptForm, CandidateUploadForm
 from awards.revisions.models import CandidateState, RulesCandidate
+from awards.views import role_required
 
 CASES_PER_PAGE = 50
 
 
-def city_reviewer_required(view: Any) -> Any:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "role", None) != Role.CITY_REVIEWER:
-            raise PermissionDenied(E.NOT_CITY_REVIEWER)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+city_reviewer_required = role_required(Role.CITY_REVIEWER, E.NOT_CITY_REVIEWER)
 
 
 def _user(request: HttpRequest) -> User:
@@ -106,11 +96,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(RulesCandidate, pk=pk)
-    response = HttpResponse(report_xlsx(candidate.report), content_type=XLSX_CONTENT_TYPE)
     name = f"规则修订影响-{candidate.version}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(
+        report_xlsx(candidate.report), content_type=XLSX_CONTENT_TYPE, file_name=name
+    )
 
 
 @city_reviewer_required
