@@ -19,6 +19,15 @@ def candidates() -> QuerySet[RulesCandidate]:
     return RulesCandidate.objects.select_related("uploaded_by", "decided_by").defer("text")
 
 
+def candidate_title(candidate: RulesCandidate) -> str:
+    """The candidate's title in the reader's language (the file holds both)."""
+    if policy.rules_lang() != "en":
+        return candidate.title
+    from rules.loader import load_version_text
+
+    return load_version_text(candidate.text, source=candidate.file_name).title_en
+
+
 def _yes_no(value: str | None) -> str:
     return {"true": _("是"), "false": _("否")}.get(value or "", value or "")
 
@@ -36,9 +45,12 @@ def _group_label(code: str, lang: str) -> str:
     return code
 
 
-def _value(field: str, value: str | None) -> str:
+def _value(field: str, value: str | None, item: str) -> str:
     if value is None:
         return _("（无）")
+    if field == "item":
+        # An added or removed item reads as its title in the reader's language.
+        return policy.item_title(item)
     if field in {"first_time", "threshold.strict"}:
         return _yes_no(value)
     if field in MONEY_FIELDS or field.startswith("amounts."):
@@ -79,8 +91,8 @@ def parameter_rows(report: dict[str, Any]) -> list[ParameterRow]:
             ParameterRow(
                 item=policy.item_title(item) if item else _("全部事项"),
                 field=label,
-                old=_value(field, p["old"]),
-                new=_value(field, p["new"]),
+                old=_value(field, p["old"], item),
+                new=_value(field, p["new"], item),
                 effective_from=p["effective_from"],
             )
         )

@@ -67,6 +67,7 @@ def _detail(
         "awards/revisions/detail.html",
         {
             "candidate": candidate,
+            "title": selectors.candidate_title(candidate),
             "is_pending": candidate.state == CandidateState.CANDIDATE,
             "report": report,
             "parameters": selectors.parameter_rows(report),

@@ -112,3 +112,14 @@ def test_adoption_takes_a_date_and_refuses_one_taken(city):
     assert city.post(reverse("revisions:discard", args=[candidate.pk])).status_code == 302
     candidate.refresh_from_db()
     assert candidate.state == CandidateState.ADOPTED
+
+
+def test_in_english_the_title_and_a_removed_item_read_in_english(city):
+    ApplicationFactory(item="honor_provincial", facts={}, status=Status.SUBMITTED)
+    _upload(city, candidate_text())
+    candidate = RulesCandidate.objects.get()
+    city.cookies["django_language"] = "en"
+    page = city.get(reverse("revisions:detail", args=[candidate.pk])).content.decode()
+    assert "Draft for Comments" in page
+    assert "platform_provincial" not in page
+    assert "Provincial data technology innovation platform" in page
