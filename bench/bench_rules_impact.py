@@ -143,17 +143,18 @@ def _seed(count: int) -> None:
 
 def _reference(today: date) -> tuple[float, int]:
     """The same bulk read, and each case priced once under the rules in force (the same
-    pricing, remembering repeated facts as the impact does)."""
+    pricing, remembering repeated facts and pausing the cyclic collector as the impact does)."""
     from awards.revisions import impact
     from rules.loader import load_rulebook
 
     began = time.perf_counter()
-    prior, granted = impact._grants()
-    cases = impact._cases()
-    same_kind = impact._SameKind(None)
-    price = impact._Pricer(load_rulebook(), today)
-    for case in cases:
-        price(case, impact._facts(case, same_kind(case), prior, granted))
+    with impact._without_collector_pauses():
+        prior, granted = impact._grants()
+        cases = impact._cases()
+        same_kind = impact._SameKind(None)
+        price = impact._Pricer(load_rulebook(), today)
+        for case in cases:
+            price(case, impact._facts(case, same_kind(case), prior, granted))
     return time.perf_counter() - began, len(cases)
 
 

@@ -231,12 +231,16 @@ class RulesVersion:
         return frozenset(group.items) if group else frozenset({item})
 
     def jurisdiction(self, code: str) -> Jurisdiction:
-        """The jurisdiction with `code`."""
-        return next(j for j in self.jurisdictions if j.code == code)
+        """The jurisdiction with `code` (KeyError for an unknown one)."""
+        if "jurisdictions" not in self._derived:
+            self._derived["jurisdictions"] = {j.code: j for j in self.jurisdictions}
+        return self._derived["jurisdictions"][code]
 
     def applicant_type(self, code: str) -> ApplicantType:
-        """The applicant type with `code`."""
-        return next(t for t in self.applicant_types if t.code == code)
+        """The applicant type with `code` (KeyError for an unknown one)."""
+        if "applicant_types" not in self._derived:
+            self._derived["applicant_types"] = {t.code: t for t in self.applicant_types}
+        return self._derived["applicant_types"][code]
 
     def jurisdiction_choices(self, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
         """(code, name) of every jurisdiction, in the file's order."""
