@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): each has its own test database and Redis databases.
 TEST_PROCESSES ?= 2
 
-.PHONY: help run test lint format typecheck bench messages messages-update services system-deps worker lock clean
+.PHONY: help run test lint format typecheck bench bench-load messages messages-update services system-deps worker lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ test: $(VENV)/.installed system-deps services messages lint typecheck ## Lint, t
 
 bench: $(VENV)/.installed ## Benchmarks (bench/): allocation, pages, documents, programmes, planning 100,000 awards, reports, dashboards (DATABASE_URL=postgres://… for PostgreSQL)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+bench-load: $(VENV)/.installed services ## Pages under load: 100,000 cases on PostgreSQL, gunicorn, 8 and 32 clients (bench/load.py; ~10 min)
+	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/portal} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/5} $(PY) bench/load.py $(LOAD_ARGS)
 
 worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
 	@$(VENV)/bin/celery -A portal worker -B -l info
