@@ -30,6 +30,7 @@ from awards.services.decisions import (
     cases_bulk_decide,
 )
 from awards.services.dependents import award_reprice_decide
+from portal.pagination import LargeListPagination
 
 
 class IsOfficial(permissions.BasePermission):
@@ -355,6 +356,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, IsOfficial]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReviewQueueFilter
+    pagination_class = LargeListPagination
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Application]:

@@ -65,6 +65,12 @@ class Award(models.Model):
         verbose_name = _("奖励决定")
         verbose_name_plural = _("奖励决定")
         ordering = ["-approved_at", "-id"]
+        # Finance lists awards in payment order: read in that order, a page is a few rows.
+        indexes = [
+            models.Index(
+                fields=["pay_year", "first_approved_at", "application"], name="award_payment_order"
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_not_negative"),
             models.CheckConstraint(

@@ -42,6 +42,7 @@ from awards.services.decisions import (
     cases_bulk_decide,
 )
 from awards.services.dependents import award_reprice_decide
+from portal.pagination import LargeListPaginator
 
 
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -98,7 +99,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = ReviewQueueFilter(
         data, queryset=selectors.review_queue(user=_user(request)), request=request
     )
-    page = Paginator(filterset.qs, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(data.get("page"))
+    page = LargeListPaginator(filterset.qs, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(
+        data.get("page")
+    )
     params = data.copy()
     params.pop("page", None)
     return render(

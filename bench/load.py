@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 os.environ["DEBUG"] = "false"
 
+ROLES = ("county", "city", "finance", "enterprise")
 PASSWORD = "bench-load-password-1"  # noqa: S105 - a throwaway database
 # The states of 100,000 cases, in tens of thousands of a hundred (a city's busy year).
 STATE_MIX = (
@@ -94,6 +95,19 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="measure only pages whose name contains one of these"
+    )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use DATABASE_URL's own database as it is: one this bench seeded (`--seed-only`)",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="migrate and seed DATABASE_URL's own database (for --existing), then stop",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         print("bench/load.py needs DATABASE_URL=postgres://… (it measures PostgreSQL's plans)")
@@ -104,6 +118,14 @@ def main() -> int:
     django.setup()
     from bench._database import bench_database
 
+    if args.seed_only or args.existing:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        if args.seed_only:
+            _seed(args.cases)
+            return 0
+        return _run(args, _seeded_before())
     with bench_database():
         return _run(args)
 
@@ -447,12 +469,36 @@ def _check_pages(port: int, pages: list[Page], cookies: dict[str, str]) -> list[
     return problems
 
 
-def _run(args: argparse.Namespace) -> int:
-    began = time.perf_counter()
-    seeded = _seed(args.cases)
-    print(f"seeded {args.cases:,} cases in {time.perf_counter() - began:.0f} s", flush=True)
+def _seeded_before() -> dict[str, Any]:
+    """What `_seed` returned, read back from a database it filled."""
+    from applicants.models import Application, Enterprise, User
+
+    enterprise = Enterprise.objects.get(contact_email="load4321@example.com")
+    from applicants import policy
+
+    places = [j.code for j in policy.version_in_force().jurisdictions]
+    return {
+        "users": {r: User.objects.get(username=f"load-{r}") for r in ROLES},
+        "case": Application.objects.filter(status="approved")
+        .order_by("pk")
+        .values_list("pk", flat=True)[0],
+        "name": enterprise.name,
+        "code": enterprise.credit_code[:12],
+        "place": places[1],
+    }
+
+
+def _run(args: argparse.Namespace, seeded: dict[str, Any] | None = None) -> int:
+    if seeded is None:
+        began = time.perf_counter()
+        seeded = _seed(args.cases)
+        print(f"seeded {args.cases:,} cases in {time.perf_counter() - began:.0f} s", flush=True)
     cookies = _sessions(seeded["users"])
-    pages = _pages(seeded)
+    pages = [
+        p
+        for p in _pages(seeded)
+        if p.path == "/healthz" or not args.only or any(o in p.name for o in args.only)
+    ]
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     port = _free_port()
     server = _serve(port, args.workers, work / "media", work / "static")

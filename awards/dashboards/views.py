@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from applicants.roles import Role
 from awards.dashboards import selectors
-from awards.dashboards.charts import dashboard_charts
+from awards.dashboards.charts import dashboard_charts_as_of
 from awards.views import _user, official_required
 
 
@@ -26,7 +26,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
         if requested:
             raise PermissionDenied
         programme = available[0]
-    charts = dashboard_charts(user=user, programme=programme)
+    charts, as_of = dashboard_charts_as_of(user=user, programme=programme)
     return render(
         request,
         "awards/dashboards.html",
@@ -34,6 +34,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "programmes": available,
             "charts": charts,
+            "as_of": as_of,
             "chart_specs": {chart.key: chart.spec() for chart in charts if not chart.empty},
             "finance_link": user.role in {Role.FINANCE, Role.COUNTY_FINANCE},
         },

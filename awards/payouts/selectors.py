@@ -104,7 +104,8 @@ def payout_cases(*, user: User, programme: str = CITY_PROGRAMME) -> QuerySet[App
     """A programme's confirmed, scheduled and paid cases with their awards, in payment order."""
     return (
         review_queue(user=user)
-        .filter(status__in=PAYOUT_STATES, programme=programme)
+        # Each has its award: an inner join, so the award index's payment order drives the page.
+        .filter(status__in=PAYOUT_STATES, programme=programme, award__isnull=False)
         .order_by("award__pay_year", "award__first_approved_at", "id")
     )
 

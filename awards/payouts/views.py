@@ -19,6 +19,7 @@ from awards.payouts.selectors import FinanceProgramme
 from awards.payouts.services import payout_run_request
 from awards.services.payouts import budget_set
 from awards.views import _service_error_message, _user, official_required
+from portal.pagination import LargeListPaginator
 
 
 def _programme_for(request: HttpRequest, requested: str | None) -> FinanceProgramme:
@@ -64,7 +65,9 @@ def finance(request: HttpRequest) -> HttpResponse:
     runs = payout_selectors.runs_of(programme.code)
     batch_documents = batch_documents_by_year(programme.code)
     cases = payout_selectors.payout_cases(user=_user(request), programme=programme.code)
-    page = Paginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "awards/finance.html",

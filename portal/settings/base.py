@@ -388,6 +388,12 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # The largest JSON body the API parses (bytes); larger ones answer 413 before any parsing.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1_000_000)
 REVIEW_QUEUE_PAGE_SIZE = 50
+# Lists of cases count exactly up to this many; beyond, PostgreSQL's estimate ("about N"), so a
+# page of a 100,000-case queue does not count them all (portal.pagination).
+LARGE_LIST_EXACT_COUNT = env.int("LARGE_LIST_EXACT_COUNT", default=10_000)
+# The charts (统计图表) aggregate every case: computed at most this often per reader scope
+# (seconds); 0: on every request.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Payout planning runs: a running run silent for this long lost its worker (a plan of 100,000
 # awards reports progress every few seconds); a queued run no worker took is given up after
 # PAYOUT_RUN_QUEUE_SECONDS. The next request then starts afresh.

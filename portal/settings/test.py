@@ -74,3 +74,6 @@ ANNOUNCEMENT_BEYOND_CALENDAR = "weekdays"
 import tempfile  # noqa: E402
 
 RULES_ADOPTED_DIR = Path(tempfile.mkdtemp(prefix="rules-adopted-"))  # noqa: F405
+
+# Tests read the charts as they are after each change; one test turns the cache on.
+DASHBOARD_CACHE_SECONDS = 0

@@ -391,3 +391,29 @@ def test_charts_build_for_a_programme_in_the_readers_language(fixture_set, finan
 def test_another_countys_official_does_not_count_the_case(fixture_set, other_county_reviewer):
     stages = {s.status: s for s in selectors.queue_by_stage(user=other_county_reviewer)}
     assert stages[Status.SUBMITTED].count == 0
+
+
+def test_the_charts_are_computed_once_a_minute_per_reader_scope_and_say_when(
+    client, settings, fixture_set, finance_user
+):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    sign_in(client, finance_user)
+    first = client.get(URL).content.decode()
+    assert re.search(r'id="dashboards-as-of">数据截至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}<', first)
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(URL)
+    cache.clear()
+    with CaptureQueriesContext(connection) as recomputed:
+        client.get(URL)
+    # The cached page reads no case: only the session, the user and the programme list.
+    assert len(fresh) < len(recomputed)
+    assert not any("awards_award" in q["sql"] for q in fresh.captured_queries)
+    # Another scope (the city reviewer) is computed for itself.
+    sign_in(client, make_user(Role.CITY_REVIEWER))
+    with CaptureQueriesContext(connection) as other:
+        client.get(URL)
+    assert any("awards_award" in q["sql"] for q in other.captured_queries)
+    cache.clear()

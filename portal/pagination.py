@@ -1,0 +1,92 @@
+"""Pagination for lists that may hold hundreds of thousands of cases (queues, finance, the API).
+
+Two costs grow with the list, not the page, and both are removed here:
+- the count: exact up to `LARGE_LIST_EXACT_COUNT` rows (a count that stops there), beyond it
+  PostgreSQL's estimate for the same query (shown as "about N"); a page past the true end, which
+  an estimate can offer, falls back to the exact count and its last page;
+- a deep page: the page's ids are read first, narrowly (an index-only scan of the sort's index
+  can skip tens of thousands of rows), then only those rows in full.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class LargeListPaginator(Paginator):
+    """A Paginator over a QuerySet with a bounded count and a two-step page read."""
+
+    object_list: QuerySet
+
+    def __init__(self, object_list: QuerySet, per_page: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        limit = settings.LARGE_LIST_EXACT_COUNT
+        rows = self.object_list.order_by().values("pk")
+        counted = rows[: limit + 1].count()
+        if counted <= limit:
+            return counted
+        estimate = _estimated_rows(rows)
+        if estimate is None:  # a database without estimates: count them all
+            return rows.count()
+        self.estimated = True
+        return max(limit + 1, estimate)
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        if not ids and number > 1 and self.estimated:
+            # The estimate offered pages the list does not have: count exactly, show its last.
+            self._count_exactly()
+            return self.page(min(number, self.num_pages))
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _count_exactly(self) -> None:
+        self.__dict__["count"] = self.object_list.order_by().count()
+        self.__dict__.pop("num_pages", None)
+        self.estimated = False
+
+
+def _estimated_rows(rows: QuerySet) -> int | None:
+    """The planner's row estimate for `rows` (PostgreSQL), or None where there is none."""
+    if connections[rows.db].vendor != "postgresql":
+        return None
+    plan = json.loads(rows.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class LargeListPagination(PageNumberPagination):
+    """The API's pages of cases: the same bounded count, and `count_estimated` says when
+    `count` is PostgreSQL's estimate rather than an exact figure."""
+
+    django_paginator_class = LargeListPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.page.paginator.estimated  # type: ignore[union-attr]
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "true when count is the database's estimate (a list of more than "
+            "LARGE_LIST_EXACT_COUNT cases)",
+        }
+        paginated["required"] = [
+            *paginated.get("required", ["count", "results"]),
+            "count_estimated",
+        ]
+        return paginated
