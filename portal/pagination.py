@@ -25,14 +25,23 @@ class LargeListPaginator(Paginator):
 
     object_list: QuerySet
 
-    def __init__(self, object_list: QuerySet, per_page: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count_from: QuerySet | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`count_from`: the same rows without what only the order needs (a join), to count."""
         super().__init__(object_list, per_page, **kwargs)
+        self.count_from = count_from if count_from is not None else object_list
         self.estimated = False
 
     @cached_property
     def count(self) -> int:
         limit = settings.LARGE_LIST_EXACT_COUNT
-        rows = self.object_list.order_by().values("pk")
+        rows = self.count_from.order_by().values("pk")
         counted = rows[: limit + 1].count()
         if counted <= limit:
             return counted
@@ -54,7 +63,7 @@ class LargeListPaginator(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def _count_exactly(self) -> None:
-        self.__dict__["count"] = self.object_list.order_by().count()
+        self.__dict__["count"] = self.count_from.order_by().count()
         self.__dict__.pop("num_pages", None)
         self.estimated = False
 

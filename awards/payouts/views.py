@@ -65,7 +65,8 @@ def finance(request: HttpRequest) -> HttpResponse:
     runs = payout_selectors.runs_of(programme.code)
     batch_documents = batch_documents_by_year(programme.code)
     cases = payout_selectors.payout_cases(user=_user(request), programme=programme.code)
-    page = LargeListPaginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(
+    to_count = payout_selectors.payout_cases_to_count(user=_user(request), programme=programme.code)
+    page = LargeListPaginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE, count_from=to_count).get_page(
         request.GET.get("page")
     )
     return render(
