@@ -111,3 +111,10 @@ def amount_pair(amount: object, computed: object, overridden: object) -> str:
         _("规则计算 %(amount)s") % {"amount": yuan(computed)},
         _("，已调整"),
     )
+
+
+@register.filter
+def about_count(value: int) -> str:
+    """An estimated count as people say it: 95,853 → 95,900 (an estimate has no last digits)."""
+    step = 100 if value >= 10_000 else 10
+    return f"{round(value / step) * step:,}"
