@@ -295,6 +295,11 @@ class Application(models.Model):
         return case_reference(self.pk, self.created_at)
 
 
+# What a list of cases never shows: the case's JSON and long text (a trace is ~1.5 kB a row).
+# Lists defer them; the case itself reads them.
+LIST_DEFERRED_FIELDS = ("facts", "quote_trace", "description", "cited_announcement")
+
+
 def case_reference(pk: int, created_at: datetime | None, zone: tzinfo | None = None) -> str:
     """XY-<year>-<id>: the year of its creation in Beijing (for bulk reads, without a model).
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import policy
-from applicants.models import CITY_PROGRAMME, Application
+from applicants.models import CITY_PROGRAMME, LIST_DEFERRED_FIELDS, Application
 from applicants.workflow import GRANTED_STATES
 from rules import MatchQuote, ProgrammeVersion, Quote, quote_match
 from rules.messages import UNKNOWN_PROGRAMME
@@ -143,6 +143,7 @@ def programme_cases_of(
     cases = (
         Application.objects.filter(Q(pk=city_id) | Q(matched_application_id=city_id))
         .select_related("award")
+        .defer(*LIST_DEFERRED_FIELDS)
         .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
         .order_by(F("matched_application_id").asc(nulls_first=True), "programme", "id")
     )

@@ -36,6 +36,7 @@ from applicants.errors import (
 )
 from applicants.models import (
     CITY_PROGRAMME,
+    LIST_DEFERRED_FIELDS,
     Application,
     ApplicationRevision,
     CaseEvent,
@@ -427,6 +428,7 @@ def similar_applications(application: Application) -> list[Application]:
         )
         .exclude(pk=application.pk)
         .exclude(status__in=_FILED_EXCLUDED)
+        .defer(*LIST_DEFERRED_FIELDS)
         .order_by("submitted_at", "id")
     )
     return [c for c in candidates if names_similar(c.project_name, application.project_name)]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from applicants import policy
 from applicants.models import (
+    LIST_DEFERRED_FIELDS,
     Application,
     Notification,
     Status,
@@ -55,7 +56,7 @@ DEDUCTIBLE_STATES = GRANTED_STATES | {Status.REVIEWED}
 PAYOUT_STATES = (Status.CONFIRMED, Status.SCHEDULED, Status.PAID)
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-QUEUE_DEFERRED = ("facts", "quote_trace", "description", "cited_announcement")
+QUEUE_DEFERRED = LIST_DEFERRED_FIELDS
 
 
 # --- queues -----------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ def _seed(count: int) -> dict[str, Any]:
         "users": users,
         "case": granted.pk,
         "name": enterprises[4321].name,
-        "code": enterprises[4321].credit_code[:12],
+        "code": enterprises[4321].credit_code[:15],
         "place": places[1],
     }
 
@@ -483,7 +483,7 @@ def _seeded_before() -> dict[str, Any]:
         .order_by("pk")
         .values_list("pk", flat=True)[0],
         "name": enterprise.name,
-        "code": enterprise.credit_code[:12],
+        "code": enterprise.credit_code[:15],
         "place": places[1],
     }
 

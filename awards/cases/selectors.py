@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy
 
 from applicants import policy
 from applicants.history import HistoryEntry, case_history
-from applicants.models import Application, CaseEvent, EvidenceFile, Status, User
+from applicants.models import (
+    LIST_DEFERRED_FIELDS,
+    Application,
+    CaseEvent,
+    EvidenceFile,
+    Status,
+    User,
+)
 from applicants.programmes import ProgrammeCases, programme_cases_of
 from applicants.selectors import (
     case_get_for,
@@ -132,6 +139,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             "possible_duplicate_of",
             "matched_application",
         )
+        # The linked cases are named and linked, never read in full.
+        .defer(
+            *(f"possible_duplicate_of__{f}" for f in LIST_DEFERRED_FIELDS),
+            *(f"matched_application__{f}" for f in LIST_DEFERRED_FIELDS),
+        )
         .prefetch_related(
             Prefetch(
                 "events",
@@ -165,6 +177,7 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         .exclude(pk=application.pk)
         .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
         .select_related("award")
+        .defer(*LIST_DEFERRED_FIELDS)
         .order_by("submitted_at", "id")
     )
     similar = similar_applications(application)
