@@ -24,9 +24,11 @@ from awards.payouts.tasks import (  # noqa: E402
     schedule_all_payouts,
 )
 from awards.reports.tasks import run_payout_export  # noqa: E402
+from awards.revisions.tasks import compare_rules_candidate  # noqa: E402
 from awards.webhooks.tasks import deliver_webhook  # noqa: E402
 
 __all__ = [
+    "compare_rules_candidate",
     "deliver_webhook",
     "notify_payout_plan",
     "ping",

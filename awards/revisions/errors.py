@@ -11,3 +11,5 @@ VERSION_EXISTS = _(
 DATE_TAKEN = _("%(date)s 已是规则版本“%(version)s”的施行日期，请选择其他日期。")
 NOT_PENDING = _("这份修订草案已经采用或放弃，不能再更改。")
 DATE_BEFORE_RETROACTIVE = _("施行日期不能早于该版本的追溯起始日期 %(date)s。")
+REPORT_NOT_READY = _("影响分析尚未完成，完成后才能采用这份修订。")
+REPORT_NOT_READY_TO_EXPORT = _("影响分析尚未完成，完成后才能导出。")

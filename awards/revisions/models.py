@@ -14,6 +14,14 @@ class CandidateState(models.TextChoices):
     ADOPTED = "adopted", _("已采用")
 
 
+class ReportState(models.TextChoices):
+    """The comparison is computed by a worker: at 100,000 cases it takes tens of seconds."""
+
+    COMPUTING = "computing", _("比对中")
+    READY = "ready", _("已完成")
+    FAILED = "failed", _("比对失败")
+
+
 class RulesCandidate(models.Model):
     version = models.CharField(_("版本标识"), max_length=100)
     title = models.CharField(_("标题"), max_length=300)
@@ -33,6 +41,12 @@ class RulesCandidate(models.Model):
     # The comparison with the rules in force, as of when it was last computed.
     report = models.JSONField(_("影响分析"), default=dict, blank=True)
     report_at = models.DateTimeField(_("分析时间"), null=True, blank=True)
+    report_state = models.CharField(
+        _("比对状态"), max_length=16, choices=ReportState.choices, default=ReportState.READY
+    )
+    report_requested_at = models.DateTimeField(_("比对请求时间"), null=True, blank=True)
+    # Each request of a comparison counts up: a worker's result for an older request is dropped.
+    report_generation = models.PositiveIntegerField(default=0)
     decided_by = models.ForeignKey(
         User, verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+", null=True
     )

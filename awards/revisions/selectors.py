@@ -2,15 +2,18 @@
 spreadsheet (item titles, county names, status labels, step names: never bare codes)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import policy
 from applicants.models import Status
-from awards.revisions.models import RulesCandidate
+from awards.revisions.models import ReportState, RulesCandidate
 from rules.impact import field_label
 from rules.messages import step_label
 
@@ -211,3 +214,39 @@ def plan_rows(report: dict[str, Any]) -> list[PlanRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """Where a candidate's comparison stands, in words, and whether the page should poll."""
+
+    state: str
+    message: str
+    polling: bool
+
+
+def report_status(candidate: RulesCandidate) -> ReportStatus:
+    """A comparison a worker has been computing for longer than REVISION_REPORT_STALE_SECONDS
+    has lost its worker (a restart, a killed job): the page stops waiting and says so."""
+    if candidate.report_state == ReportState.READY:
+        return ReportStatus("ready", "", polling=False)
+    if candidate.report_state == ReportState.FAILED:
+        return ReportStatus(
+            "failed",
+            _("影响分析计算失败。请点击“按当前数据重新比对”；如仍失败，请联系系统管理员。"),
+            polling=False,
+        )
+    requested = candidate.report_requested_at
+    stale = settings.REVISION_REPORT_STALE_SECONDS
+    if requested is None or timezone.now() - requested > timedelta(seconds=stale):
+        return ReportStatus(
+            "stalled",
+            _("影响分析已计算较长时间仍未完成，可能已中断。请点击“按当前数据重新比对”。"),
+            polling=False,
+        )
+    return ReportStatus(
+        "computing",
+        _("正在逐件重新计算尚未兑付的申报并比对兑付安排（开始于 %(at)s），完成后本页自动显示。")
+        % {"at": timezone.localtime(requested).strftime("%H:%M:%S")},
+        polling=True,
+    )

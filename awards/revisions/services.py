@@ -1,10 +1,14 @@
-"""Writes of rule revisions: upload a candidate (validated and compared), compare it again,
-discard it, or adopt it with an effective date. Each is an audit entry; adoption keeps the
+"""Writes of rule revisions: upload a candidate (validated; compared by a worker), compare it
+again, discard it, or adopt it with an effective date. Each is an audit entry; adoption keeps the
 report's fingerprint and totals with it (the report itself stays on the candidate, unchanged).
+
+The comparison re-prices every unpaid case (tens of seconds at 100,000 cases): a request only
+asks for it; `candidate_report_compute` (a Celery task, in-process without Redis) writes it.
 """
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -21,9 +25,11 @@ from applicants.models import User
 from applicants.roles import Role
 from awards.revisions import errors as E
 from awards.revisions.impact import rules_impact
-from awards.revisions.models import CandidateState, RulesCandidate
+from awards.revisions.models import CandidateState, ReportState, RulesCandidate
 from rules import RulesDataError, RulesVersion
 from rules.loader import load_rulebook, load_version_text, reload_rulebook, rulebook_of
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_KB = 512
 _EFFECTIVE_RE = re.compile(r"^effective_from\s*=\s*[0-9-]+\s*$", re.MULTILINE)
@@ -59,9 +65,59 @@ def _report(version: RulesVersion) -> dict:
     return rules_impact(version, as_of=timezone.localdate())
 
 
+def _request_report(candidate: RulesCandidate) -> None:
+    """Mark the comparison as being computed and hand it to a worker once this commits."""
+    candidate.report_state = ReportState.COMPUTING
+    candidate.report_generation += 1
+    candidate.report_requested_at = timezone.now()
+    candidate.save(update_fields=["report_state", "report_generation", "report_requested_at"])
+    from awards.revisions.tasks import compare_rules_candidate
+
+    pk, generation = candidate.pk, candidate.report_generation
+    transaction.on_commit(lambda: compare_rules_candidate.delay(pk, generation))
+
+
+def candidate_report_compute(*, candidate_id: int, generation: int) -> RulesCandidate | None:
+    """Compute and store the comparison a request asked for; None when there is nothing to do
+    (the candidate was decided, or compared again since: only the newest request is kept).
+
+    Computed outside any transaction (it reads; tens of seconds), stored under the row's lock.
+    Run twice for one request (a redelivery), it stores the same report twice.
+    """
+    candidate = RulesCandidate.objects.filter(pk=candidate_id).first()
+    if not _still_wanted(candidate, generation):
+        return None
+    assert candidate is not None
+    try:
+        report = _report(candidate_version(candidate))
+    except Exception:
+        logger.exception("rules candidate %s: the comparison failed", candidate_id)
+        report = None
+    with transaction.atomic():
+        candidate = RulesCandidate.objects.select_for_update().get(pk=candidate_id)
+        if not _still_wanted(candidate, generation):
+            return None
+        if report is None:
+            candidate.report_state = ReportState.FAILED
+            candidate.save(update_fields=["report_state"])
+            return candidate
+        candidate.report, candidate.report_at = report, timezone.now()
+        candidate.report_state = ReportState.READY
+        candidate.save(update_fields=["report", "report_at", "report_state"])
+    return candidate
+
+
+def _still_wanted(candidate: RulesCandidate | None, generation: int) -> bool:
+    return (
+        candidate is not None
+        and candidate.state == CandidateState.CANDIDATE
+        and candidate.report_generation == generation
+    )
+
+
 @transaction.atomic
 def candidate_upload(*, actor: User, file_name: str, content: bytes) -> RulesCandidate:
-    """Store a candidate with its comparison against the rules in force (nothing adopted)."""
+    """Store a candidate and ask for its comparison with the rules in force (nothing adopted)."""
     _require_city(actor)
     text, version = candidate_parse(file_name=file_name, content=content)
     if RulesCandidate.objects.filter(
@@ -76,9 +132,8 @@ def candidate_upload(*, actor: User, file_name: str, content: bytes) -> RulesCan
         sha256=hashlib.sha256(content).hexdigest(),
         effective_from=version.effective_from,
         uploaded_by=actor,
-        report=_report(version),
-        report_at=timezone.now(),
     )
+    _request_report(candidate)
     audit_append(
         action="rules_candidate_uploaded",
         actor=actor,
@@ -100,12 +155,10 @@ def _pending(candidate_id: int) -> RulesCandidate:
 
 @transaction.atomic
 def candidate_compare(*, actor: User, candidate_id: int) -> RulesCandidate:
-    """Compare the candidate again with the cases and the plan as they are now."""
+    """Ask for the comparison again, with the cases and the plan as they are now."""
     _require_city(actor)
     candidate = _pending(candidate_id)
-    candidate.report = _report(candidate_version(candidate))
-    candidate.report_at = timezone.now()
-    candidate.save(update_fields=["report", "report_at"])
+    _request_report(candidate)
     return candidate
 
 
@@ -147,6 +200,9 @@ def candidate_adopt(*, actor: User, candidate_id: int, effective_from: date) -> 
     """
     _require_city(actor)
     candidate = _pending(candidate_id)
+    if candidate.report_state != ReportState.READY:
+        # The adoption keeps the report it was decided on: there must be one, and current.
+        raise Conflict(E.REPORT_NOT_READY)
     version = candidate_version(candidate)
     if effective_from < version.retroactive_from:
         raise ServiceError(

@@ -19,7 +19,7 @@ from awards.revisions import errors as E
 from awards.revisions import selectors, services
 from awards.revisions.exports import XLSX_CONTENT_TYPE, report_xlsx
 from awards.revisions.forms import AdoptForm, CandidateUploadForm
-from awards.revisions.models import CandidateState, RulesCandidate
+from awards.revisions.models import CandidateState, ReportState, RulesCandidate
 from awards.views import role_required
 
 CASES_PER_PAGE = 50
@@ -47,7 +47,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
         except ServiceError as refused:
             form.add_error("file", str(refused.message))
         else:
-            messages.success(request, _("修订草案已上传并完成比对，尚未生效。"))
+            messages.success(
+                request, _("修订草案已上传，尚未生效。影响分析正在计算，完成后本页自动显示。")
+            )
             return redirect("revisions:detail", pk=candidate.pk)
     return render(
         request,
@@ -69,6 +71,8 @@ def _detail(
             "candidate": candidate,
             "title": selectors.candidate_title(candidate),
             "is_pending": candidate.state == CandidateState.CANDIDATE,
+            "report_ready": candidate.report_state == ReportState.READY,
+            "report_status": selectors.report_status(candidate),
             "report": report,
             "parameters": selectors.parameter_rows(report),
             "overall": selectors.overall(report),
@@ -95,8 +99,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @city_reviewer_required
 @require_GET
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comparison's progress alone: the page polls it (htmx) while a worker computes it."""
+    candidate = get_object_or_404(RulesCandidate, pk=pk)
+    status = selectors.report_status(candidate)
+    response = render(
+        request, "awards/revisions/_report_status.html", {"candidate": candidate, "status": status}
+    )
+    if not status.polling:
+        # Done (or given up): the whole page shows the report, or what to do next.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@city_reviewer_required
+@require_GET
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(RulesCandidate, pk=pk)
+    if candidate.report_state != ReportState.READY:
+        messages.warning(request, str(E.REPORT_NOT_READY_TO_EXPORT))
+        return redirect("revisions:detail", pk=pk)
     name = f"规则修订影响-{candidate.version}-{timezone.localdate():%Y%m%d}.xlsx"
     return private_attachment(
         report_xlsx(candidate.report), content_type=XLSX_CONTENT_TYPE, file_name=name
@@ -111,7 +133,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as refused:
         messages.warning(request, str(refused.message))
     else:
-        messages.success(request, _("已按当前申报和兑付安排重新比对。"))
+        messages.success(request, _("正在按当前申报和兑付安排重新比对，完成后本页自动显示。"))
     return redirect("revisions:detail", pk=pk)
 
 

@@ -394,6 +394,9 @@ LARGE_LIST_EXACT_COUNT = env.int("LARGE_LIST_EXACT_COUNT", default=5_000)
 # The charts (统计图表) aggregate every case: computed at most this often per reader scope
 # (seconds); 0: on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# A rules candidate's comparison still computing after this long lost its worker: the page stops
+# waiting and offers to compare again (100,000 cases take well under a minute).
+REVISION_REPORT_STALE_SECONDS = env.int("REVISION_REPORT_STALE_SECONDS", default=900)
 # Payout planning runs: a running run silent for this long lost its worker (a plan of 100,000
 # awards reports progress every few seconds); a queued run no worker took is given up after
 # PAYOUT_RUN_QUEUE_SECONDS. The next request then starts afresh.

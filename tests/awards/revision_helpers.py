@@ -33,3 +33,25 @@ def candidate_text(version: str = "2026-revision", effective_from: str = "2026-0
         text = text.replace(old, new, 1)
     # platform_provincial is the file's last item: removed with its evidence.
     return text[: text.index("[items.platform_provincial]")]
+
+
+def compare_waiting() -> None:
+    """Do a worker's part: compute each comparison a request asked for (in the tests' transaction
+    the on-commit hand-over to the worker never fires)."""
+    from awards.revisions.models import ReportState, RulesCandidate
+    from awards.revisions.services import candidate_report_compute
+
+    for candidate in RulesCandidate.objects.filter(report_state=ReportState.COMPUTING):
+        candidate_report_compute(candidate_id=candidate.pk, generation=candidate.report_generation)
+
+
+def uploaded(actor, text: str | None = None, name: str = "修订.toml"):  # type: ignore[no-untyped-def]
+    """A candidate uploaded by `actor` and compared (the worker's part done)."""
+    from awards.revisions.services import candidate_upload
+
+    candidate = candidate_upload(
+        actor=actor, file_name=name, content=(text or candidate_text()).encode("utf-8")
+    )
+    compare_waiting()
+    candidate.refresh_from_db()
+    return candidate

@@ -20,7 +20,7 @@ from awards.revisions.services import candidate_adopt, candidate_upload, candida
 from awards.selectors import case_quote
 from rules.loader import load_rulebook, load_version_text, use_adopted_directory
 from tests.awards.helpers import case_in, city_user
-from tests.awards.revision_helpers import candidate_text
+from tests.awards.revision_helpers import candidate_text, uploaded
 from tests.factories import ApplicationFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -217,9 +217,7 @@ def test_adoption_prices_what_comes_after_and_leaves_decisions_as_they_were(adop
         item="honor_provincial", facts={}, event_date=date(2026, 3, 1), status=Status.SUBMITTED
     )
     city = city_user()
-    candidate = candidate_upload(
-        actor=city, file_name="修订.toml", content=candidate_text().encode("utf-8")
-    )
+    candidate = uploaded(city)
     assert candidate.report["cases"]
     # Nothing changes before adoption.
     assert case_quote(application=later).amount == Decimal("100000.00")
@@ -245,7 +243,7 @@ def test_adoption_prices_what_comes_after_and_leaves_decisions_as_they_were(adop
 
 def test_adoption_on_a_date_taken_or_before_the_window_is_refused():
     city = city_user()
-    candidate = candidate_upload(actor=city, file_name="c.toml", content=candidate_text().encode())
+    candidate = uploaded(city, name="c.toml")
     for day in (date(2025, 1, 1), date(2024, 6, 1)):
         with pytest.raises(ServiceError) as refused:
             candidate_adopt(actor=city, candidate_id=candidate.pk, effective_from=day)

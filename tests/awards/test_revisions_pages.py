@@ -12,7 +12,7 @@ from applicants.models import Status
 from awards.revisions.models import CandidateState, RulesCandidate
 from rules.loader import use_adopted_directory
 from tests.awards.helpers import city_user
-from tests.awards.revision_helpers import candidate_text
+from tests.awards.revision_helpers import candidate_text, compare_waiting
 from tests.factories import ApplicationFactory, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,12 @@ def city(client):
 
 
 def _upload(client, text: str, name: str = "修订.toml"):
-    return client.post(
+    response = client.post(
         reverse("revisions:candidates"),
         {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/toml")},
     )
+    compare_waiting()
+    return response
 
 
 def test_a_candidate_is_uploaded_compared_and_read_in_words(city):

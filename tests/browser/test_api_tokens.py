@@ -49,6 +49,22 @@ def test_a_token_is_created_shown_once_used_and_revoked(
     page.reload()
     expect(page.locator("#new-token")).to_have_count(0)
     assert secret not in page.content()
+    # Revoking asks first, naming the token: dismissed, nothing changes.
+    asked = []
+
+    def answer(accept: bool):
+        def handle(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
+    page.click(".token-revoke")
+    assert "一网通办对接" in asked[0]
+    assert _api_status(base, secret) == 200
+    expect(page.locator("#token-table")).not_to_contain_text("已撤销")
+    page.once("dialog", answer(True))
     page.click(".token-revoke")
     expect(page.locator("#token-table")).to_contain_text("已撤销")
     assert _api_status(base, secret) == 401

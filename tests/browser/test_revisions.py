@@ -66,3 +66,50 @@ def test_a_reviewer_uploads_reads_exports_and_adopts_a_revision(
     expect(page.locator("#revision-state")).to_have_text("已采用")
     expect(page.locator("#revision-meta")).to_contain_text("2026-07-01")
     assert RulesCandidate.objects.get().state == CandidateState.ADOPTED
+
+
+def test_the_page_waits_for_the_worker_and_shows_the_report_when_it_is_done(
+    live_server, page, transactional_db, tmp_path, adopted_dir
+):
+    """A comparison still with the worker: the reviewer reads what is being done, in both
+    languages and at a phone's width, and the report appears by itself when it is stored."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from awards.revisions.models import ReportState
+    from awards.revisions.services import candidate_report_compute
+
+    ApplicationFactory(item="honor_provincial", facts={}, status=Status.SUBMITTED)
+    reviewer = make_user("city_reviewer", username="city-waits")
+    text = candidate_text()
+    candidate = RulesCandidate.objects.create(
+        version="2026-revision",
+        title="修订草案",
+        file_name="修订.toml",
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        effective_from="2026-07-01",
+        uploaded_by=reviewer,
+        report_state=ReportState.COMPUTING,
+        report_requested_at=timezone.now(),
+        report_generation=1,
+    )
+    login(page, live_server.url, reviewer.username)
+    url = f"{live_server.url}/review/rules/{candidate.pk}/"
+    for lang, words in (("zh-hans", "正在逐件重新计算"), ("en", "Re-pricing every unpaid case")):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": lang, "url": live_server.url}]
+        )
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            expect(page.locator("#report-status")).to_contain_text(words)
+            expect(page.locator("#parameters-table")).to_have_count(0)
+            expect(page.locator("#revision-export")).to_have_count(0)
+            page.screenshot(path=str(tmp_path / f"waiting-{lang}-{width}.png"))
+    # The worker stores the report: the page shows it without being reloaded by hand.
+    candidate_report_compute(candidate_id=candidate.pk, generation=1)
+    expect(page.locator("#parameters-table")).to_be_visible(timeout=10_000)
+    expect(page.locator("#report-status")).to_have_count(0)
+    expect(page.locator("#revision-export")).to_be_visible()

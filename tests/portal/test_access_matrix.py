@@ -50,7 +50,6 @@ from awards.payouts.services import payout_run_create
 from awards.reports import services as reports
 from awards.reports.models import PayoutExport
 from awards.revisions.models import RulesCandidate
-from awards.revisions.services import candidate_upload
 from tests.applicants.verification.helpers import enterprise_input, registered
 from tests.awards.helpers import case_in, finance_user
 from tests.factories import TINY_PDF, make_user, sign_in, upload
@@ -187,11 +186,9 @@ class World:
     @cached_property
     def candidate(self) -> RulesCandidate:
         """A candidate rules revision the city uploaded (compared, not adopted)."""
-        from tests.awards.revision_helpers import candidate_text
+        from tests.awards.revision_helpers import uploaded
 
-        return candidate_upload(
-            actor=self.user("city"), file_name="修订.toml", content=candidate_text().encode()
-        )
+        return uploaded(self.user("city"))
 
     @cached_property
     def export(self) -> PayoutExport:
@@ -380,6 +377,7 @@ ROUTES: dict[str, Route] = {
     "revisions:candidates": Route("GET", officials(403, city=200)),
     "revisions:detail": Route("GET", officials(403, city=200), lambda w: [w.candidate.pk]),
     "revisions:export": Route("GET", officials(403, city=200), lambda w: [w.candidate.pk]),
+    "revisions:status": Route("GET", officials(403, city=200), lambda w: [w.candidate.pk]),
     "revisions:compare": Route("POST", officials(403, city=OK), lambda w: [w.candidate.pk]),
     "revisions:discard": Route("POST", officials(403, city=OK), lambda w: [w.candidate.pk]),
     # An empty form is a 400 (no date): nothing is adopted by the matrix.
