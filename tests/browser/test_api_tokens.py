@@ -42,6 +42,11 @@ def test_a_token_is_created_shown_once_used_and_revoked(
     secret = page.inner_text("#new-token-secret").strip()
     token = ApiToken.objects.get(user=enterprise_user)
     assert secret.startswith(token.prefix)
+    # Shown once, so it copies in one click.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#new-token-copy")
+    expect(page.locator("#new-token-copy")).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == secret
     expect(page.locator("#token-table")).to_contain_text("一网通办对接")
     expect(page.locator("#token-table")).to_contain_text("只读")
     assert _api_status(base, secret) == 200
