@@ -19,6 +19,7 @@ from applicants.errors import (
     REGISTERED_WITH_DIVISION_WARNING,
     ServiceError,
 )
+from applicants.flags import credit_code_division_warning
 from applicants.forms import (
     InviteForm,
     OwnPasswordChangeForm,
@@ -28,10 +29,7 @@ from applicants.forms import (
     service_error_to_form,
 )
 from applicants.models import User
-from applicants.selectors import (
-    credit_code_division_warning,
-    enterprise_members,
-)
+from applicants.selectors import enterprise_members
 from applicants.services.accounts import user_password_changed
 from applicants.services.enterprises import (
     CREDIT_CODE_TAKEN_CODE,

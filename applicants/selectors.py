@@ -24,8 +24,6 @@ from django.utils.translation import pgettext
 import rules
 from applicants import policy
 from applicants.errors import (
-    CREDIT_CODE_OTHER_JURISDICTION,
-    CREDIT_CODE_OUTSIDE_CITY,
     FIRST_TIME_OTHER_CASE,
     ITEM_ONLY_FOR_APPLICANT_TYPES,
     ITEM_ONLY_FOR_JURISDICTIONS,
@@ -36,7 +34,6 @@ from applicants.errors import (
 )
 from applicants.models import (
     CITY_PROGRAMME,
-    LIST_DEFERRED_FIELDS,
     Application,
     ApplicationRevision,
     CaseEvent,
@@ -46,7 +43,6 @@ from applicants.models import (
     User,
 )
 from applicants.roles import Role
-from applicants.text import names_similar
 from applicants.verification.selectors import identity_blocker
 from applicants.workflow import GRANTED_STATES
 from rules import ItemRule
@@ -407,63 +403,6 @@ def application_quote(
         ),
         today=timezone.localdate(),
     )
-
-
-# States in which a case was filed and not taken back: what a duplicate can be compared with.
-_FILED_EXCLUDED = (Status.DRAFT, Status.WITHDRAWN)
-
-
-def similar_applications(application: Application) -> list[Application]:
-    """Other filed cases of the same enterprise that are probably the same achievement.
-
-    A flag for officials (同一成果疑似重复申报): a similar name (`names_similar`) under an item of
-    the same kind (同类: the overlap groups of the rules version), e.g. provincial and national.
-    """
-    related = policy.same_kind_items(application.item, application.event_date)
-    candidates = (
-        Application.objects.filter(
-            programme=application.programme,
-            enterprise_id=application.enterprise_id,
-            item__in=related,
-        )
-        .exclude(pk=application.pk)
-        .exclude(status__in=_FILED_EXCLUDED)
-        .defer(*LIST_DEFERRED_FIELDS)
-        .order_by("submitted_at", "id")
-    )
-    return [c for c in candidates if names_similar(c.project_name, application.project_name)]
-
-
-CREDIT_CODE_CITY_DIVISION = "411500"  # 信阳市: a code registered by the city's own authority
-
-
-def credit_code_division_warning(*, credit_code: str, jurisdiction: str) -> str:
-    """Why the code's registration division (characters 3–8) does not fit the jurisdiction, or "".
-
-    GB 32100: characters 3–8 are the division code of the registering authority. Outside 4115xx
-    the enterprise was registered outside Xinyang; another county's code may mean it moved. A
-    flag for the county reviewer, never a refusal. Functional zones have no division code of
-    their own, so only the city prefix is checked for them.
-    """
-    division = credit_code[2:8]
-    if not (division.isdigit() and len(division) == 6):
-        return ""
-    if not division.startswith(CREDIT_CODE_CITY_DIVISION[:4]):
-        return str(CREDIT_CODE_OUTSIDE_CITY % {"division": division})
-    if (
-        jurisdiction.isdigit()
-        and division != CREDIT_CODE_CITY_DIVISION
-        and division != jurisdiction
-    ):
-        return str(
-            CREDIT_CODE_OTHER_JURISDICTION
-            % {
-                "division": division,
-                "name": policy.jurisdiction_name(division),
-                "jurisdiction": policy.jurisdiction_name(jurisdiction),
-            }
-        )
-    return ""
 
 
 def enterprise_members(*, enterprise_id: int) -> QuerySet[User]:

@@ -17,9 +17,10 @@ from types import MappingProxyType
 from typing import Any
 
 from rules.errors import NoVersionInForce, RulesDataError
-from rules.loader import _RATE_RE, _join, _kind, _Reader, _toml_error, load_rulebook
+from rules.loader import _toml_error, load_rulebook
 from rules.messages import DEFAULT_LANG, VERSION_LABEL
 from rules.model import ItemRule, RuleBook, RulesVersion
+from rules.reader import _RATE_RE, VersionReader, _join, _kind
 
 # The county-level divisions that may run a programme: functional zones have no budget here.
 PROGRAMME_KINDS = ("district", "county")
@@ -216,7 +217,7 @@ def load_programme_version(path: Path, rulebook: RuleBook | None = None) -> Prog
     return _ProgrammeReader(source).programme_version(data, book)
 
 
-class _ProgrammeReader(_Reader):
+class _ProgrammeReader(VersionReader):
     """Reads one programme file with the city loader's helpers and error style."""
 
     def programme_version(self, data: dict[str, Any], book: RuleBook) -> ProgrammeVersion:

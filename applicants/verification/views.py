@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.downloads import evidence_response
 from applicants.errors import Conflict, ServiceError
+from applicants.flags import credit_code_division_warning
 from applicants.forms import service_error_to_form
 from applicants.models import User
 from applicants.reauth import reauthentication_required
 from applicants.roles import Role
-from applicants.selectors import credit_code_division_warning
 from applicants.verification import selectors
 from applicants.verification.bank_changes import (
     bank_change_confirm,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applicants import policy
+from applicants.flags import credit_code_division_warning, similar_applications
 from applicants.history import HistoryEntry, case_history
 from applicants.models import (
     LIST_DEFERRED_FIELDS,
@@ -18,12 +19,7 @@ from applicants.models import (
     User,
 )
 from applicants.programmes import ProgrammeCases, programme_cases_of
-from applicants.selectors import (
-    case_get_for,
-    cases_visible_to,
-    credit_code_division_warning,
-    similar_applications,
-)
+from applicants.selectors import case_get_for, cases_visible_to
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
 from awards.models import Award, Objection, ObjectionState

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from applicants.flags import similar_applications
 from applicants.models import Application, Status
 from applicants.roles import Role
-from applicants.selectors import similar_applications
 from applicants.services.applications import _possible_duplicate, application_submit
 from applicants.text import achievement_key, names_similar
 from awards.selectors import award_facts_for, case_quote, earlier_awards_for
