@@ -113,3 +113,14 @@ def test_the_page_waits_for_the_worker_and_shows_the_report_when_it_is_done(
     expect(page.locator("#parameters-table")).to_be_visible(timeout=10_000)
     expect(page.locator("#report-status")).to_have_count(0)
     expect(page.locator("#revision-export")).to_be_visible()
+    # Discarding asks first: dismissed, the candidate stays; accepted, it is discarded.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#revision-discard")
+    page.wait_for_timeout(300)
+    candidate.refresh_from_db()
+    assert candidate.state == CandidateState.CANDIDATE
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#revision-discard")
+    expect(page.locator("#revision-state")).to_contain_text("Discarded")
+    candidate.refresh_from_db()
+    assert candidate.state == CandidateState.DISCARDED
