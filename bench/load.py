@@ -115,6 +115,15 @@ def main() -> int:
 
     import django
 
+    # The server reads the documents the seeding renders: one folder for both. An existing
+    # database keeps its folder (under var/, like the development database's files).
+    work = (
+        ROOT / "var" / "bench-load"
+        if args.existing or args.seed_only
+        else Path(tempfile.mkdtemp(prefix="bench-load-"))
+    )
+    os.environ["EVIDENCE_ROOT"] = str(work / "media")
+    args.work = work
     django.setup()
     from bench._database import bench_database
 
@@ -262,9 +271,13 @@ def _seed(count: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     granted = next(c for c in cases if c.status == "approved")
+    from awards.documents.services import document_render_approval
+
+    document = document_render_approval(application_id=granted.pk, actor=users["city"])
     return {
         "users": users,
         "case": granted.pk,
+        "document": (document.pk, document.code),
         "name": enterprises[4321].name,
         "code": enterprises[4321].credit_code[:15],
         "place": places[1],
@@ -274,6 +287,7 @@ def _seed(count: int) -> dict[str, Any]:
 def _pages(seeded: dict[str, Any]) -> list[Page]:
     case, name, code, place = seeded["case"], seeded["name"], seeded["code"], seeded["place"]
     filters = f"queue=all&item=first_transaction&status=paid&jurisdiction={place}"
+    document_pk, document_code = seeded["document"]
     return [
         Page("bare view /healthz", "", "/healthz", False),
         Page("county queue (default)", "county", "/review/", True),
@@ -314,6 +328,8 @@ def _pages(seeded: dict[str, Any]) -> list[Page]:
         ),
         Page("case page", "city", f"/review/cases/{case}/", True),
         Page("finance", "finance", "/review/finance/", False),
+        Page("approval PDF (审批表) download", "city", f"/documents/{document_pk}/", False),
+        Page("document verification (anonymous)", "", f"/verify/{document_code}/", False),
         Page("dashboards", "city", "/review/dashboards/", False),
         Page("enterprise's own cases", "enterprise", "/enterprise/", False),
         Page("calculator (anonymous)", "", "/calculator/", False),
@@ -374,6 +390,9 @@ def _serve(port: int, workers: int, media: Path, static: Path) -> subprocess.Pop
         "AUDIT_KEYS": "load:hmac-sha256:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # Every client comes from 127.0.0.1: the public lookup limit per address would answer
+        # 429 after sixty; the bench measures the page, not the limit (its own tests do).
+        "VERIFY_LOOKUPS_PER_HOUR": "100000000",
         "EVIDENCE_ROOT": str(media),
         "STATIC_ROOT": str(static),
     }
@@ -472,8 +491,15 @@ def _check_pages(port: int, pages: list[Page], cookies: dict[str, str]) -> list[
 def _seeded_before() -> dict[str, Any]:
     """What `_seed` returned, read back from a database it filled."""
     from applicants.models import Application, Enterprise, User
+    from awards.documents.models import Document
 
     enterprise = Enterprise.objects.get(contact_email="load4321@example.com")
+    document = Document.objects.filter(kind="approval").order_by("pk").first()
+    if document is None:
+        from awards.documents.services import document_render_approval
+
+        case = Application.objects.filter(status="approved").order_by("pk").first()
+        document = document_render_approval(application_id=case.pk)
     from applicants import policy
 
     places = [j.code for j in policy.version_in_force().jurisdictions]
@@ -485,6 +511,7 @@ def _seeded_before() -> dict[str, Any]:
         "name": enterprise.name,
         "code": enterprise.credit_code[:15],
         "place": places[1],
+        "document": (document.pk, document.code),
     }
 
 
@@ -499,7 +526,7 @@ def _run(args: argparse.Namespace, seeded: dict[str, Any] | None = None) -> int:
         for p in _pages(seeded)
         if p.path == "/healthz" or not args.only or any(o in p.name for o in args.only)
     ]
-    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    work = args.work
     port = _free_port()
     server = _serve(port, args.workers, work / "media", work / "static")
     try:
@@ -523,7 +550,8 @@ def _run(args: argparse.Namespace, seeded: dict[str, Any] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.existing:
+            shutil.rmtree(work, ignore_errors=True)
     return _report(rows, pages, args)
 
 
