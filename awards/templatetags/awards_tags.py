@@ -73,9 +73,12 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     The options, their order and which is selected come from the widget's own context.
     """
     widget = field.field.widget
-    context = widget.get_context(field.html_name, field.value(), field.build_widget_attrs(attrs))
-    w = context["widget"]
-    own = {**w["attrs"], "id": w["attrs"].get("id") or field.auto_id}
+    # The attributes as BoundField.as_widget builds them (required, disabled, aria-invalid, id).
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    w = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    own = w["attrs"]
 
     def option(o: dict) -> SafeString:  # type: ignore[type-arg]
         return format_html(

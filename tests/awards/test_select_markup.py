@@ -1,0 +1,35 @@
+"""A select built in Python by `with_class` is the markup Django's own template writes (as HTML:
+attribute order aside): the options, groups and selection, required, disabled, aria-invalid and
+the id."""
+
+from django import forms
+from django.test.html import parse_html
+
+from awards.templatetags.awards_tags import with_class
+
+
+class _Form(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "—"), ("a", "甲 & <乙>"), ("b", "B")])
+    grouped = forms.ChoiceField(
+        choices=[("县区", [("411502", "浉河区"), ("411503", "平桥区")]), ("x", "其他")]
+    )
+    optional = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], required=False, disabled=True)
+
+
+def _same(html: object) -> object:
+    """The HTML as a tree: attribute order and whitespace between tags do not count."""
+    return parse_html(str(html))
+
+
+def test_the_markup_is_djangos_for_bound_unbound_and_invalid_forms():
+    for form in (_Form(), _Form({"plain": "b", "grouped": "411503"}), _Form({"plain": "zzz"})):
+        form.is_valid()
+        for field in form:
+            css = "form-select is-invalid" if field.errors else "form-select"
+            expected = field.as_widget(attrs={"class": css})
+            assert _same(with_class(field, "form-select")) == _same(expected), field.name
+    invalid = _Form({"plain": "zzz"})
+    invalid.is_valid()
+    rendered = str(with_class(invalid["plain"], "form-select"))
+    assert 'aria-invalid="true"' in rendered
+    assert "甲 &amp; &lt;乙&gt;" in rendered
