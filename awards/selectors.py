@@ -56,7 +56,6 @@ DEDUCTIBLE_STATES = GRANTED_STATES | {Status.REVIEWED}
 PAYOUT_STATES = (Status.CONFIRMED, Status.SCHEDULED, Status.PAID)
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-QUEUE_DEFERRED = LIST_DEFERRED_FIELDS
 
 
 # --- queues -----------------------------------------------------------------------------------
@@ -74,7 +73,7 @@ def review_queue(*, user: User) -> QuerySet[Application]:
         cases_visible_to(user)
         .select_related("enterprise", "award")
         # A row shows none of the case's documents-worth of JSON (facts, trace, cited list).
-        .defer(*QUEUE_DEFERRED)
+        .defer(*LIST_DEFERRED_FIELDS)
         .annotate(
             amount=Coalesce("award__amount", "expected_amount", output_field=_MONEY),
             computed_amount=Coalesce(

@@ -1,7 +1,7 @@
 """The database a bench runs on: a throwaway PostgreSQL one beside DATABASE_URL's (created and
 dropped here, the named database never touched), or the temporary SQLite file, migrated."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 
@@ -22,8 +22,16 @@ def bench_database() -> Iterator[str]:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def seed_enterprises(count: int, *, name: str, first_code: int, email: str) -> list:
-    """`count` verified-looking enterprises of 浉河区 with valid credit codes, in one insert."""
+def seed_enterprises(
+    count: int,
+    *,
+    name: str | Callable[[int], str],
+    first_code: int,
+    email: str,
+    jurisdictions: Sequence[str] = ("411502",),
+) -> list:
+    """`count` verified-looking enterprises with valid credit codes, in a few inserts: named
+    `name` + n (or `name(n)`), spread over `jurisdictions` in turn (浉河区 alone by default)."""
     from stdnum.cn import uscc
 
     from applicants.models import Enterprise
@@ -32,12 +40,15 @@ def seed_enterprises(count: int, *, name: str, first_code: int, email: str) -> l
         body = f"914115{n:011d}"[:17]
         return body + uscc.calc_check_digit(body)
 
+    def named(i: int) -> str:
+        return name(i) if callable(name) else f"{name}{i}"
+
     return Enterprise.objects.bulk_create(
         [
             Enterprise(
-                name=f"{name}{i}",
+                name=named(i),
                 credit_code=code(first_code + i),
-                jurisdiction="411502",
+                jurisdiction=jurisdictions[i % len(jurisdictions)],
                 applicant_type="data_enterprise",
                 legal_representative="张三",
                 contact_name="李四",
@@ -47,5 +58,6 @@ def seed_enterprises(count: int, *, name: str, first_code: int, email: str) -> l
                 bank_account=f"6217{i:012d}",
             )
             for i in range(count)
-        ]
+        ],
+        batch_size=2000,
     )

@@ -142,44 +142,27 @@ def main() -> int:
 # --- the database -----------------------------------------------------------------------------
 
 
-def _credit_code(n: int) -> str:
-    from stdnum.cn import uscc
-
-    body = f"914115{n:011d}"[:17]
-    return body + uscc.calc_check_digit(body)
-
-
 def _seed(count: int) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
     from applicants import policy
-    from applicants.models import Application, Enterprise
+    from applicants.models import Application
     from applicants.roles import Role
     from applicants.services.accounts import user_create
     from awards.models import Award, Budget
+    from bench._database import seed_enterprises
     from bench.bench_rules_impact import ITEMS
     from rules import RulesInputError, quote
 
     version = policy.version_in_force()
     places = [j.code for j in version.jurisdictions]
-    enterprises = Enterprise.objects.bulk_create(
-        [
-            Enterprise(
-                name=f"{NAMES[i % len(NAMES)]}{TRADES[i % len(TRADES)]}{i}号{FORMS[i % 3]}",
-                credit_code=_credit_code(700000 + i),
-                jurisdiction=places[i % len(places)],
-                applicant_type="data_enterprise",
-                legal_representative="张三",
-                contact_name="李四",
-                contact_phone="0376-1234567",
-                contact_email=f"load{i}@example.com",
-                bank_name="中国银行信阳分行",
-                bank_account=f"6218{i:012d}",
-            )
-            for i in range(6000)
-        ],
-        batch_size=2000,
+    enterprises = seed_enterprises(
+        6000,
+        name=lambda i: f"{NAMES[i % len(NAMES)]}{TRADES[i % len(TRADES)]}{i}号{FORMS[i % 3]}",
+        first_code=700000,
+        email="load",
+        jurisdictions=places,
     )
     users = {
         "county": user_create(

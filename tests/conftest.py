@@ -15,6 +15,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
+def adopted_dir(settings, tmp_path) -> Iterator[Path]:
+    """Rules versions adopted in a test go to a folder of its own, read at once."""
+    from rules.loader import use_adopted_directory
+
+    settings.RULES_ADOPTED_DIR = tmp_path / "adopted"
+    use_adopted_directory(settings.RULES_ADOPTED_DIR, recheck_seconds=0)
+    yield settings.RULES_ADOPTED_DIR
+    use_adopted_directory(None)
+
+
+@pytest.fixture
 def enterprise_user(db):
     return make_user(Role.ENTERPRISE)
 

@@ -9,6 +9,7 @@ script holds no text of its own.
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -256,7 +257,13 @@ def dashboard_charts_as_of(
     Each chart aggregates every case of the programme (hundreds of milliseconds at 100,000
     cases, every request); a statistic a minute old reads the same, and the page says its time.
     """
+
+    def compute() -> tuple[list[Chart], datetime]:
+        return dashboard_charts(user=user, programme=programme), timezone.now()
+
     seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
     key = ":".join(
         (
             "dashboards",
@@ -266,11 +273,4 @@ def dashboard_charts_as_of(
             translation.get_language() or "-",
         )
     )
-    if seconds > 0:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    computed = (dashboard_charts(user=user, programme=programme), timezone.now())
-    if seconds > 0:
-        cache.set(key, computed, seconds)
-    return computed
+    return cast(tuple[list[Chart], datetime], cache.get_or_set(key, compute, seconds))

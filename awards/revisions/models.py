@@ -68,3 +68,8 @@ class RulesCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.state})"
+
+    @property
+    def report_ready(self) -> bool:
+        """Whether the comparison is stored and current (not computing, not failed)."""
+        return self.report_state == ReportState.READY

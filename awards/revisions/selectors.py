@@ -228,7 +228,7 @@ class ReportStatus:
 def report_status(candidate: RulesCandidate) -> ReportStatus:
     """A comparison a worker has been computing for longer than REVISION_REPORT_STALE_SECONDS
     has lost its worker (a restart, a killed job): the page stops waiting and says so."""
-    if candidate.report_state == ReportState.READY:
+    if candidate.report_ready:
         return ReportStatus("ready", "", polling=False)
     if candidate.report_state == ReportState.FAILED:
         return ReportStatus(

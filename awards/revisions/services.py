@@ -200,7 +200,7 @@ def candidate_adopt(*, actor: User, candidate_id: int, effective_from: date) -> 
     """
     _require_city(actor)
     candidate = _pending(candidate_id)
-    if candidate.report_state != ReportState.READY:
+    if not candidate.report_ready:
         # The adoption keeps the report it was decided on: there must be one, and current.
         raise Conflict(E.REPORT_NOT_READY)
     version = candidate_version(candidate)

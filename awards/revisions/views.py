@@ -19,7 +19,7 @@ from awards.revisions import errors as E
 from awards.revisions import selectors, services
 from awards.revisions.exports import XLSX_CONTENT_TYPE, report_xlsx
 from awards.revisions.forms import AdoptForm, CandidateUploadForm
-from awards.revisions.models import CandidateState, ReportState, RulesCandidate
+from awards.revisions.models import CandidateState, RulesCandidate
 from awards.views import role_required
 
 CASES_PER_PAGE = 50
@@ -71,7 +71,7 @@ def _detail(
             "candidate": candidate,
             "title": selectors.candidate_title(candidate),
             "is_pending": candidate.state == CandidateState.CANDIDATE,
-            "report_ready": candidate.report_state == ReportState.READY,
+            "report_ready": candidate.report_ready,
             "report_status": selectors.report_status(candidate),
             "report": report,
             "parameters": selectors.parameter_rows(report),
@@ -116,7 +116,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(RulesCandidate, pk=pk)
-    if candidate.report_state != ReportState.READY:
+    if not candidate.report_ready:
         messages.warning(request, str(E.REPORT_NOT_READY_TO_EXPORT))
         return redirect("revisions:detail", pk=pk)
     name = f"规则修订影响-{candidate.version}-{timezone.localdate():%Y%m%d}.xlsx"

@@ -18,23 +18,14 @@ from awards.revisions.impact import rules_impact
 from awards.revisions.models import CandidateState, RulesCandidate
 from awards.revisions.services import candidate_adopt, candidate_upload, candidate_version
 from awards.selectors import case_quote
-from rules.loader import load_rulebook, load_version_text, use_adopted_directory
+from rules.loader import load_rulebook, load_version_text
 from tests.awards.helpers import case_in, city_user
 from tests.awards.revision_helpers import candidate_text, uploaded
 from tests.factories import ApplicationFactory, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("adopted_dir")]
 
 AS_OF = date(2026, 12, 1)
-
-
-@pytest.fixture(autouse=True)
-def adopted_dir(settings, tmp_path):
-    """Adoptions of these tests go to a folder of their own, read at once."""
-    settings.RULES_ADOPTED_DIR = tmp_path / "adopted"
-    use_adopted_directory(settings.RULES_ADOPTED_DIR, recheck_seconds=0)
-    yield settings.RULES_ADOPTED_DIR
-    use_adopted_directory(None)
 
 
 def _candidate():

@@ -12,20 +12,11 @@ from django.utils import timezone
 from applicants.models import Status
 from awards.revisions import services
 from awards.revisions.models import ReportState, RulesCandidate
-from rules.loader import use_adopted_directory
 from tests.awards.helpers import city_user
 from tests.awards.revision_helpers import candidate_text
 from tests.factories import ApplicationFactory, sign_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def adopted_dir(settings, tmp_path):
-    settings.RULES_ADOPTED_DIR = tmp_path / "adopted"
-    use_adopted_directory(settings.RULES_ADOPTED_DIR, recheck_seconds=0)
-    yield
-    use_adopted_directory(None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("adopted_dir")]
 
 
 @pytest.fixture

@@ -11,20 +11,11 @@ from playwright.sync_api import expect
 
 from applicants.models import Status
 from awards.revisions.models import CandidateState, RulesCandidate
-from rules.loader import use_adopted_directory
 from tests.awards.revision_helpers import candidate_text
 from tests.browser.helpers import login
 from tests.factories import ApplicationFactory, make_user
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def adopted_dir(settings, tmp_path):
-    settings.RULES_ADOPTED_DIR = tmp_path / "adopted"
-    use_adopted_directory(settings.RULES_ADOPTED_DIR, recheck_seconds=0)
-    yield
-    use_adopted_directory(None)
 
 
 def test_a_reviewer_uploads_reads_exports_and_adopts_a_revision(
