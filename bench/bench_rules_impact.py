@@ -36,13 +36,13 @@ os.environ["REDIS_URL"] = ""
 LEVELS = ("first", "second", "third")
 
 
-def _varied(fact: str, start: float, step: float):  # type: ignore[no-untyped-def]
+def _varied(fact: str, start: float, step: float, **more: str):  # type: ignore[no-untyped-def]
     """A base amount in hundred thousands of yuan plus n steps (in thousands): a percentage
-    item's facts rarely repeat from case to case."""
+    item's facts rarely repeat from case to case. `more`: the item's other facts."""
 
     def facts(n: int) -> dict[str, str]:
         amount = Decimal(str(start)) * 100_000 + Decimal(n % 9973) * Decimal(str(step)) * 1000
-        return {fact: f"{amount:.2f}"}
+        return {fact: f"{amount:.2f}", **more}
 
     return facts
 
@@ -52,7 +52,8 @@ ITEMS = (
     ("honor_provincial", "data_enterprise", lambda n: {}),
     ("honor_national", "data_enterprise", lambda n: {}),
     ("dataset_provincial", "data_enterprise", lambda n: {}),
-    ("first_registration", "data_enterprise", _varied("assessment_fee", 0.5, 0.3)),
+    ("first_registration", "data_enterprise",
+     _varied("assessment_fee", 0.5, 0.3, certificate_issuer="provincial_exchange")),
     ("first_transaction", "data_trading_operator", _varied("transaction_amount", 4, 9)),
     ("first_balance_sheet", "data_enterprise", _varied("entry_amount", 3, 1.5)),
     ("platform_provincial", "data_enterprise", lambda n: {}),
@@ -151,10 +152,11 @@ def _reference(today: date) -> tuple[float, int]:
     with impact._without_collector_pauses():
         prior, granted = impact._grants()
         cases = impact._cases()
-        same_kind = impact._SameKind(None)
-        price = impact._Pricer(load_rulebook(), today)
+        book = load_rulebook()
+        same_kind, first_time = impact._SameKind(None), impact._FirstTime(book, today)
+        price = impact._Pricer(book, today)
         for case in cases:
-            price(case, impact._facts(case, same_kind(case), prior, granted))
+            price(case, impact._facts(case, same_kind(case), first_time(case), prior, granted))
     return time.perf_counter() - began, len(cases)
 
 

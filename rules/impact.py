@@ -167,3 +167,29 @@ def first_divergence(old: Sequence[TraceStep], new: Sequence[TraceStep]) -> Dive
         step = longer[min(len(old), len(new))]
         return Divergence(step.step, step.clause)
     return None
+
+
+def prices_alike(first: RulesVersion, second: RulesVersion, item: str) -> bool:
+    """Whether both versions price `item` alike: the same facts give the same eligibility,
+    amount and trace under either (only the version's name differs).
+
+    Everything a quote of the item reads is compared: the item's rule, the common clause, the
+    time window, the money limit and rounding, and the jurisdictions and applicant types the
+    facts are checked against. Items of one kind (同类) are the caller's: they change the facts.
+    """
+    if item not in first.items or item not in second.items:
+        return False
+    return _pricing_inputs(first, item) == _pricing_inputs(second, item)
+
+
+def _pricing_inputs(version: RulesVersion, item: str) -> tuple[object, ...]:
+    return (
+        version.items[item],
+        version.common,
+        version.retroactive_from,
+        version.published_on,
+        version.money_max,
+        version.rounding,
+        version.jurisdictions,
+        version.applicant_types,
+    )

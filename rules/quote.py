@@ -189,7 +189,7 @@ def _clean(
 ) -> tuple[RulesVersion, ItemRule, dict[str, Any]]:
     if not isinstance(facts, Mapping):
         raise RulesInputError({"facts": [ErrorDetail(NOT_AN_OBJECT)]})
-    version = _version_to_validate_with(book, facts.get("event_date"), today)
+    version = pricing_version(book, facts, today)
     errors: dict[str, list[ErrorDetail]] = {}
     rule = version.items.get(item) if isinstance(item, str) else None
     if rule is None:
@@ -231,10 +231,11 @@ def _clean(
     return version, rule, values
 
 
-def _version_to_validate_with(book: RuleBook, raw_event_date: object, today: date) -> RulesVersion:
-    """The version for the event date; if that date is unusable, the one in force today."""
+def pricing_version(book: RuleBook, facts: Mapping[str, object], today: date) -> RulesVersion:
+    """The version that judges these facts: the one in force on their event date; if that date
+    is unusable, the one in force today."""
     try:
-        when = parse_date(raw_event_date)
+        when = parse_date(facts.get("event_date"))
     except InvalidValue:
         when = today
     if when > today:
@@ -504,4 +505,13 @@ def _quote(
     )
 
 
-__all__ = ["SHANGHAI", "Ceiling", "Quote", "Reason", "TraceStep", "quote", "today_in_shanghai"]
+__all__ = [
+    "SHANGHAI",
+    "Ceiling",
+    "Quote",
+    "Reason",
+    "TraceStep",
+    "pricing_version",
+    "quote",
+    "today_in_shanghai",
+]

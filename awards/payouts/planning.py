@@ -273,17 +273,17 @@ def plan_preview(programme: str) -> PlanOutcome:
     return _allocate(programme, rows, _budgets(programme, lock=False))
 
 
-def plan_preview_with_amounts(programme: str, amounts: dict[int, Decimal]) -> PlanOutcome:
-    """The plan a run would make if these cases (id → amount) were priced so; an award the
-    amounts make zero leaves the plan. Paid awards keep their amount and year."""
-    rows = []
-    for row in _read(programme, lock=False):
+def plan_previews(programme: str, amounts: dict[int, Decimal]) -> tuple[PlanOutcome, PlanOutcome]:
+    """The plan as it stands and as it would be with these amounts, from one read."""
+    rows, budgets = _read(programme, lock=False), _budgets(programme, lock=False)
+    repriced = []
+    for row in rows:
         if row.application_id in amounts and not row.pinned:
             row = replace(row, amount=amounts[row.application_id])
             if row.amount <= 0:
                 continue
-        rows.append(row)
-    return _allocate(programme, rows, _budgets(programme, lock=False))
+        repriced.append(row)
+    return _allocate(programme, rows, budgets), _allocate(programme, repriced, budgets)
 
 
 def _chunks(ids: list[int], size: int = WRITE_CHUNK) -> Iterable[list[int]]:

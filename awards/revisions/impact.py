@@ -20,11 +20,12 @@ from applicants import policy
 from applicants.models import CITY_PROGRAMME, Application, Status, case_reference
 from applicants.workflow import GRANTED_STATES
 from awards.models import Award
-from awards.payouts.planning import plan_preview, plan_preview_with_amounts
+from awards.payouts.planning import plan_previews
 from awards.selectors import DEDUCTIBLE_STATES
 from rules import Quote, RuleBook, RulesInputError, RulesVersion, quote
-from rules.impact import first_divergence, parameter_changes
+from rules.impact import first_divergence, parameter_changes, prices_alike
 from rules.loader import load_rulebook
+from rules.quote import pricing_version
 
 ZERO = Decimal("0.00")
 # Not yet paid, and still to be decided or paid: what a revision may still change.
@@ -45,7 +46,7 @@ COMPARED_STATES = (
 @dataclass(frozen=True)
 class _Case:
     pk: int
-    reference: str
+    created_at: datetime | None
     item: str
     status: str
     jurisdiction: str
@@ -85,7 +86,6 @@ def _cases() -> list[_Case]:
             "award__pk",
         )
     )
-    zone = timezone.get_current_timezone()
     cases = []
     for row in rows:
         pk, created, item, status, place, enterprise, key, facts, when, applicant = row[:10]
@@ -94,7 +94,7 @@ def _cases() -> list[_Case]:
         cases.append(
             _Case(
                 pk,
-                case_reference(pk, created, zone),
+                created,
                 item,
                 status,
                 place,
@@ -152,14 +152,56 @@ class _SameKind:
         return self.memo[key]
 
 
+class _FirstTime:
+    """Whether the version that prices a case grants its item the first time only (memoised by
+    item and event date, as the version is chosen by the case's event date)."""
+
+    def __init__(self, book: RuleBook, today: date) -> None:
+        self.book, self.today = book, today
+        self.memo: dict[tuple[str, date | None], bool] = {}
+
+    def __call__(self, case: _Case) -> bool:
+        key = (case.item, case.event_date)
+        if key not in self.memo:
+            rule = _version_of(self.book, case, self.today).items.get(case.item)
+            self.memo[key] = rule is not None and rule.first_time
+        return self.memo[key]
+
+
+def _version_of(book: RuleBook, case: _Case, today: date) -> RulesVersion:
+    event = case.event_date.isoformat() if case.event_date else None
+    return pricing_version(book, {"event_date": event}, today)
+
+
+class _Alike:
+    """Whether the candidate prices a case exactly as the base does: the same rule for its item
+    (and everything else a quote reads) and the same items of one kind, so the same facts. Such
+    a case is priced once and its price is both sides' (memoised by item and event date)."""
+
+    def __init__(self, base_book: RuleBook, candidate: RulesVersion, today: date) -> None:
+        self.base_book, self.candidate, self.today = base_book, candidate, today
+        self.memo: dict[tuple[str, date | None], bool] = {}
+
+    def __call__(self, case: _Case) -> bool:
+        key = (case.item, case.event_date)
+        if key not in self.memo:
+            version = _version_of(self.base_book, case, self.today)
+            self.memo[key] = prices_alike(version, self.candidate, case.item) and version.same_kind(
+                case.item
+            ) == self.candidate.same_kind(case.item)
+        return self.memo[key]
+
+
 def _facts(
     case: _Case,
     same_kind: frozenset[str],
+    first_time_item: bool,
     prior: dict[tuple[int, str], list[_Grant]],
     granted: dict[tuple[int, str], set[int]],
 ) -> dict[str, object]:
     """As awards.selectors.award_facts_for, from what was read in bulk; `same_kind` is the
-    pricing version's group of the case's item (the candidate's groups for the candidate)."""
+    pricing version's group of the case's item (the candidate's groups for the candidate), and
+    `first_time_item` whether that version grants the item the first time only."""
     facts: dict[str, object] = dict(case.facts)
     facts["event_date"] = case.event_date.isoformat() if case.event_date else None
     facts["applicant_type"] = case.applicant_type
@@ -174,15 +216,18 @@ def _facts(
         ):
             continue
         total += grant.amount
-    try:
-        declared = Decimal(str(facts.get("prior_awards_same_project") or "0"))
-    except ArithmeticError:
-        declared = ZERO
-    if total > declared:
-        facts["prior_awards_same_project"] = f"{total:.2f}"
-    if granted.get((case.enterprise_id, case.item), set()) - {case.pk}:
+    if total:
+        try:
+            declared = Decimal(str(facts.get("prior_awards_same_project") or "0"))
+        except ArithmeticError:
+            declared = ZERO
+        if total > declared:
+            facts["prior_awards_same_project"] = f"{total:.2f}"
+    if first_time_item and granted.get((case.enterprise_id, case.item), set()) - {case.pk}:
         facts["first_time"] = "false"
-    return {k: v for k, v in facts.items() if v is not None}
+    if None in facts.values():
+        return {k: v for k, v in facts.items() if v is not None}
+    return facts
 
 
 @dataclass(frozen=True)
@@ -275,8 +320,7 @@ def _plan_years(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _plan(new_amounts: dict[int, Decimal]) -> tuple[dict[str, Any], dict[str, Any]]:
-    base = plan_preview(CITY_PROGRAMME)
-    candidate = plan_preview_with_amounts(CITY_PROGRAMME, new_amounts)
+    base, candidate = plan_previews(CITY_PROGRAMME, new_amounts)
     base_year = base.years_of
     moved = [
         {"case": case, "from": base_year.get(case), "to": year}
@@ -333,10 +377,16 @@ def _rules_impact(
     overall = _totals_row()
     new_amounts: dict[int, Decimal] = {}
     old_kind, new_kind = _SameKind(base), _SameKind(candidate)
+    old_first, new_first = _FirstTime(base_book, as_of), _FirstTime(candidate_book, as_of)
     old_price, new_price = _Pricer(base_book, as_of), _Pricer(candidate_book, as_of)
+    alike = _Alike(base_book, candidate, as_of)
+    zone = timezone.get_current_timezone()
     for case in cases:
-        old = old_price(case, _facts(case, old_kind(case), prior, granted))
-        new = new_price(case, _facts(case, new_kind(case), prior, granted))
+        old = old_price(case, _facts(case, old_kind(case), old_first(case), prior, granted))
+        if alike(case):
+            new = old
+        else:
+            new = new_price(case, _facts(case, new_kind(case), new_first(case), prior, granted))
         differs = (old.eligible, old.amount) != (new.eligible, new.amount)
         for key, group in (
             ("item", case.item),
@@ -351,7 +401,7 @@ def _rules_impact(
             step, clause = _step(old, new, case, candidate)
             changed.append(
                 {
-                    "case": case.reference,
+                    "case": case_reference(case.pk, case.created_at, zone),
                     "id": case.pk,
                     "item": case.item,
                     "status": case.status,

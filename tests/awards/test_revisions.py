@@ -122,6 +122,65 @@ def test_a_lower_budget_moves_an_award_a_year_under_the_candidate():
     assert first.pk not in [m["case"] for m in moved]
 
 
+def test_a_second_honour_of_an_enterprise_granted_one_is_compared_like_any_other():
+    """Being granted an item before makes a case "not first time" only for first-time items
+    (首登记/首交易/首入表): an enterprise's second honour is priced, and the raise reaches it."""
+    earlier = case_in(Status.APPROVED, item="honor_provincial", facts={})
+    second = ApplicationFactory(
+        item="honor_provincial", facts={}, status=Status.SUBMITTED, enterprise=earlier.enterprise
+    )
+    report = rules_impact(_candidate(), as_of=AS_OF)
+    by_case = {c["case"]: c for c in report["cases"]}
+    assert by_case[second.reference]["old"] == {"eligible": True, "amount": "100000.00"}
+    assert by_case[second.reference]["new"] == {"eligible": True, "amount": "150000.00"}
+    assert by_case[earlier.reference]["new"]["amount"] == "150000.00"
+
+
+def test_a_first_time_item_already_granted_stays_not_first_time_under_both():
+    granted = case_in(
+        Status.APPROVED,
+        item="first_transaction",
+        applicant_type="data_trading_operator",
+        facts={"transaction_amount": "5000000.00"},
+    )
+    again = ApplicationFactory(
+        item="first_transaction",
+        applicant_type="data_trading_operator",
+        facts={"transaction_amount": "5000000.00"},
+        status=Status.SUBMITTED,
+        enterprise=granted.enterprise,
+    )
+    report = rules_impact(_candidate(), as_of=AS_OF)
+    assert again.reference not in {c["case"] for c in report["cases"]}
+    assert report["totals"]["item"]["first_transaction"]["cases"] == 2
+    assert report["totals"]["item"]["first_transaction"]["no_longer_eligible"] == 0
+    # Only the granted one is eligible, under either version; the cap lowers its amount.
+    assert report["totals"]["item"]["first_transaction"]["old_amount"] == "200000.00"
+    assert report["totals"]["item"]["first_transaction"]["new_amount"] == "100000.00"
+
+
+def test_an_item_the_candidate_prices_alike_is_priced_once(monkeypatch):
+    """Items the candidate leaves as they are need no second quote: the same facts under the
+    same rule give the same price (rules.impact.prices_alike)."""
+    from awards.revisions import impact
+
+    ApplicationFactory(item="honor_national", facts={}, status=Status.SUBMITTED)
+    ApplicationFactory(item="honor_provincial", facts={}, status=Status.SUBMITTED)
+    priced: list[str] = []
+    real = impact._price
+
+    def counting(case, facts, book, today):  # type: ignore[no-untyped-def]
+        priced.append(case.item)
+        return real(case, facts, book, today)
+
+    monkeypatch.setattr(impact, "_price", counting)
+    report = rules_impact(_candidate(), as_of=AS_OF)
+    assert sorted(priced) == ["honor_national", "honor_provincial", "honor_provincial"]
+    national = report["totals"]["item"]["honor_national"]
+    assert (national["old_amount"], national["new_amount"]) == ("200000.00", "200000.00")
+    assert national["changed"] == 0
+
+
 def test_the_comparison_reads_in_bulk():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
