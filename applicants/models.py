@@ -306,9 +306,15 @@ def case_reference(pk: int, created_at: datetime | None, zone: tzinfo | None = N
     The stored time is UTC: 07:30 on 1 January in Beijing is still 31 December there.
     """
     if created_at is None:
-        return f"XY-0-{pk:06d}"
-    year = created_at.astimezone(zone or timezone.get_current_timezone()).year
-    return f"XY-{year}-{pk:06d}"
+        return reference_of_year(pk, None)
+    return reference_of_year(
+        pk, created_at.astimezone(zone or timezone.get_current_timezone()).year
+    )
+
+
+def reference_of_year(pk: int, year: int | None) -> str:
+    """XY-<year>-<id> from the year of creation in Beijing (read as such by a bulk query)."""
+    return f"XY-{year or 0}-{pk:06d}"
 
 
 class ApplicationRevision(models.Model):

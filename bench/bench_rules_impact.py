@@ -85,6 +85,7 @@ def _seed(count: int) -> None:
     from applicants.models import Application
     from applicants.roles import Role
     from applicants.services.accounts import user_create
+    from applicants.text import achievement_key
     from awards.models import Award, Budget
     from bench._database import seed_enterprises
 
@@ -104,6 +105,8 @@ def _seed(count: int) -> None:
                 enterprise=enterprises[n % len(enterprises)],
                 item=item,
                 project_name=f"修订基准项目{n}",
+                # bulk_create skips save(), which keys the achievement (从优、就高、不重复).
+                project_key=achievement_key(f"修订基准项目{n}"),
                 facts=facts(n),
                 event_date=date(2025, 1, 1) + timedelta(days=n % 600),
                 jurisdiction=places[n % len(places)],
@@ -153,10 +156,11 @@ def _reference(today: date) -> tuple[float, int]:
         prior, granted = impact._grants()
         cases = impact._cases()
         book = load_rulebook()
-        same_kind, first_time = impact._SameKind(None), impact._FirstTime(book, today)
+        sides = impact._Sides(book, None, None, today)
         price = impact._Pricer(book, today)
         for case in cases:
-            price(case, impact._facts(case, same_kind(case), first_time(case), prior, granted))
+            terms = sides(case)
+            price(case, impact._facts(case, terms.kind, terms.first_time, prior, granted))
     return time.perf_counter() - began, len(cases)
 
 

@@ -150,6 +150,7 @@ def _seed(count: int) -> dict[str, Any]:
     from applicants.models import Application
     from applicants.roles import Role
     from applicants.services.accounts import user_create
+    from applicants.text import achievement_key
     from awards.models import Award, Budget
     from bench._database import seed_enterprises
     from bench.bench_rules_impact import ITEMS
@@ -214,6 +215,8 @@ def _seed(count: int) -> dict[str, Any]:
                 enterprise=enterprise,
                 item=item,
                 project_name=f"{enterprise.name[:6]}数据产品{n}",
+                # bulk_create skips save(), which keys the achievement (从优、就高、不重复).
+                project_key=achievement_key(f"{enterprise.name[:6]}数据产品{n}"),
                 facts=facts,
                 event_date=event,
                 jurisdiction=enterprise.jurisdiction,

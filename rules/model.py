@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from rules.errors import NoVersionInForce
@@ -36,6 +37,11 @@ class Jurisdiction:
         """The name in `lang`."""
         return self.name_en if lang == "en" else self.name_zh
 
+    @cached_property
+    def text(self) -> Text:
+        """Both names, for message parameters."""
+        return Text(self.name_zh, self.name_en)
+
 
 class _Labelled:
     """Gives a dataclass with `label_zh` and `label_en` fields its label in either language."""
@@ -46,6 +52,11 @@ class _Labelled:
     def label(self, lang: str = DEFAULT_LANG) -> str:
         """The label in `lang`."""
         return self.label_en if lang == "en" else self.label_zh
+
+    @cached_property
+    def text(self) -> Text:
+        """Both labels, for message parameters."""
+        return Text(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,10 @@ class FactSpec(_Labelled):
     choices: tuple[Choice, ...] = ()
     default: object = None
 
-    @property
-    def text(self) -> Text:
-        """Both labels, for message parameters."""
-        return Text(self.label_zh, self.label_en)
+    @cached_property
+    def choice_codes(self) -> tuple[str, ...]:
+        """The codes an enum fact accepts, in order."""
+        return tuple(c.code for c in self.choices)
 
     def choice(self, code: str) -> Choice:
         """The choice with `code`."""
@@ -140,14 +151,18 @@ class ItemRule:
         """The title in `lang`."""
         return self.title_en if lang == "en" else self.title_zh
 
-    @property
+    @cached_property
     def text(self) -> Text:
         """Both titles, for message parameters."""
         return Text(self.title_zh, self.title_en)
 
     def fact(self, code: str) -> FactSpec:
-        """The item-specific fact with `code`."""
-        return next(f for f in self.facts if f.code == code)
+        """The item-specific fact with `code` (KeyError for another)."""
+        return self._facts_by_code[code]
+
+    @cached_property
+    def _facts_by_code(self) -> dict[str, FactSpec]:
+        return {f.code: f for f in self.facts}
 
     @property
     def max_amount(self) -> Decimal:
@@ -242,6 +257,14 @@ class RulesVersion:
             self._derived["applicant_types"] = {t.code: t for t in self.applicant_types}
         return self._derived["applicant_types"][code]
 
+    def admitted_applicant_types(self, item: str) -> tuple[Text, ...]:
+        """The labels of the applicant types `item` admits, in the file's order."""
+        key = f"admitted:{item}"
+        if key not in self._derived:
+            admits = self.items[item].applicant_types
+            self._derived[key] = tuple(t.text for t in self.applicant_types if t.code in admits)
+        return self._derived[key]
+
     def jurisdiction_choices(self, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
         """(code, name) of every jurisdiction, in the file's order."""
         return [(j.code, j.name(lang)) for j in self.jurisdictions]
@@ -272,6 +295,13 @@ class RulesVersion:
         if key not in self._derived:
             self._derived[key] = frozenset(s.code for s in self.fact_specs(item))
         return self._derived[key]
+
+    def all_fact_codes(self) -> frozenset[str]:
+        """The codes of every fact any item of this version takes."""
+        if "all_codes" not in self._derived:
+            common = frozenset(s.code for s in self.common_fact_specs())
+            self._derived["all_codes"] = common.union(*(self.fact_codes(i) for i in self.items))
+        return self._derived["all_codes"]
 
     def common_fact_specs(self) -> tuple[FactSpec, ...]:
         """The facts every item takes, with this version's applicant types and jurisdictions."""

@@ -32,9 +32,22 @@ _MONEY_RE = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# Equal amounts read the same: a revision's comparison writes a few caps, rates and amounts
+# into millions of trace steps. Negative amounts are not remembered (-0.00 equals 0.00).
+_MONEY_TEXTS: dict[Decimal, str] = {}
+_MONEY_TEXTS_MAX = 100_000
+
+
 def format_money(value: Decimal) -> str:
     """Money as a string with exactly 2 places, e.g. "120000.00"."""
-    return f"{value.quantize(CENT, context=WIDE):f}"
+    if value.is_signed():
+        return f"{value.quantize(CENT, context=WIDE):f}"
+    text = _MONEY_TEXTS.get(value)
+    if text is None:
+        text = f"{value.quantize(CENT, context=WIDE):f}"
+        if value.is_finite() and len(_MONEY_TEXTS) < _MONEY_TEXTS_MAX:
+            _MONEY_TEXTS[value] = text
+    return text
 
 
 def format_exact(value: Decimal) -> str:
