@@ -30,6 +30,11 @@ class Message:
     zh: str
     en: str
 
+    def __hash__(self) -> int:
+        # The code alone (a string caches its hash): messages are looked up in sets on every
+        # quote. Equal messages have equal codes, so this agrees with the generated __eq__.
+        return hash(self.code)
+
     def render(self, lang: str = DEFAULT_LANG, **params: object) -> str:
         """The message in `lang`, with Text parameters resolved to the same language."""
         template = self.en if lang == "en" else self.zh

@@ -6,6 +6,7 @@ grants are read in three queries whatever the number of cases; pricing is in mem
 """
 
 import gc
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models.functions import ExtractYear
+from django.db.models import TextField
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
 from applicants import policy
@@ -44,8 +46,10 @@ COMPARED_STATES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Case:
+class _Case(NamedTuple):
+    """One case as read, in the order of `_CASE_COLUMNS` (a tuple: 100,000 of them are built
+    from rows as they come)."""
+
     pk: int
     created_year: int | None  # in Beijing, for the case's reference
     item: str
@@ -53,10 +57,12 @@ class _Case:
     jurisdiction: str
     enterprise_id: int
     project_key: str
-    facts: dict[str, Any]
+    facts: str | None  # as stored, in JSON: one text and context is priced once, decoded once
     event_date: date | None
     applicant_type: str
-    own_award: tuple[datetime, int] | None  # (first approved, award id): earlier grants only
+    # The case's own award (first approved, id), if any: only earlier grants count as prior.
+    award_approved_at: datetime | None
+    award_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,34 +89,14 @@ def _cases() -> list[_Case]:
             "jurisdiction",
             "enterprise_id",
             "project_key",
-            "facts",
+            Cast("facts", TextField()),
             "event_date",
             "applicant_type",
             "award__first_approved_at",
             "award__pk",
         )
     )
-    cases = []
-    for row in rows:
-        pk, created, item, status, place, enterprise, key, facts, when, applicant = row[:10]
-        approved, award = row[10], row[11]
-        own = (approved, award) if award is not None else None
-        cases.append(
-            _Case(
-                pk,
-                created,
-                item,
-                status,
-                place,
-                enterprise,
-                key,
-                facts or {},
-                when,
-                applicant,
-                own,
-            )
-        )
-    return cases
+    return list(map(_Case._make, rows))
 
 
 def _grants() -> tuple[dict[tuple[int, str], list[_Grant]], dict[tuple[int, str], set[int]]]:
@@ -201,38 +187,46 @@ def _version_of(book: RuleBook, case: _Case, today: date) -> RulesVersion:
     return pricing_version(book, {"event_date": event}, today)
 
 
-def _facts(
-    case: _Case,
-    same_kind: frozenset[str],
-    first_time_item: bool,
-    prior: dict[tuple[int, str], list[_Grant]],
-    granted: dict[tuple[int, str], set[int]],
-) -> dict[str, object]:
-    """As awards.selectors.award_facts_for, from what was read in bulk; `same_kind` is the
-    pricing version's group of the case's item (the candidate's groups for the candidate), and
-    `first_time_item` whether that version grants the item the first time only."""
-    facts: dict[str, object] = dict(case.facts)
-    facts["event_date"] = case.event_date.isoformat() if case.event_date else None
-    facts["applicant_type"] = case.applicant_type
-    facts["jurisdiction"] = case.jurisdiction
+def _prior_total(
+    case: _Case, same_kind: frozenset[str], prior: dict[tuple[int, str], list[_Grant]]
+) -> Decimal | None:
+    """What the same achievement already received from earlier grants of items of one kind
+    (`same_kind`: the pricing version's group of the case's item); None for nothing."""
     total = ZERO
     for grant in prior.get((case.enterprise_id, case.project_key), ()):
         if grant.application_id == case.pk or grant.item not in same_kind:
             continue
-        if (
-            case.own_award is not None
-            and (grant.first_approved_at, grant.award_id) >= case.own_award
+        if case.award_id is not None and (grant.first_approved_at, grant.award_id) >= (
+            case.award_approved_at,
+            case.award_id,
         ):
             continue
         total += grant.amount
-    if total:
+    return total or None
+
+
+def _granted_before(
+    case: _Case, first_time_item: bool, granted: dict[tuple[int, str], set[int]]
+) -> bool:
+    """Whether the enterprise was granted the item before, for an item granted the first time
+    only under the pricing version (`first_time_item`)."""
+    return first_time_item and bool(granted.get((case.enterprise_id, case.item), set()) - {case.pk})
+
+
+def _facts(case: _Case, prior_total: Decimal | None, granted_before: bool) -> dict[str, object]:
+    """As awards.selectors.award_facts_for, from what was read in bulk."""
+    facts: dict[str, object] = dict(json.loads(case.facts) or ()) if case.facts else {}
+    facts["event_date"] = case.event_date.isoformat() if case.event_date else None
+    facts["applicant_type"] = case.applicant_type
+    facts["jurisdiction"] = case.jurisdiction
+    if prior_total is not None:
         try:
             declared = Decimal(str(facts.get("prior_awards_same_project") or "0"))
         except ArithmeticError:
             declared = ZERO
-        if total > declared:
-            facts["prior_awards_same_project"] = f"{total:.2f}"
-    if first_time_item and granted.get((case.enterprise_id, case.item), set()) - {case.pk}:
+        if prior_total > declared:
+            facts["prior_awards_same_project"] = f"{prior_total:.2f}"
+    if granted_before:
         facts["first_time"] = "false"
     if None in facts.values():
         return {k: v for k, v in facts.items() if v is not None}
@@ -264,21 +258,30 @@ def _price(case: _Case, facts: dict[str, object], book: RuleBook, today: date) -
 
 
 class _Pricer:
-    """Prices cases under one rulebook; the same item and facts are priced once (the rules are
-    a pure function of them: many cases of a fixed-amount item share every fact)."""
+    """Prices cases under one rulebook. The rules are a pure function of the facts, which are
+    the stored text and what the database adds (event date, applicant type, jurisdiction, prior
+    grants): cases alike in all of them are priced once and their text decoded once (many
+    cases of a fixed-amount item share every fact)."""
 
     def __init__(self, book: RuleBook, today: date) -> None:
         self.book, self.today = book, today
         self.memo: dict[tuple, Priced] = {}
 
-    def __call__(self, case: _Case, facts: dict[str, object]) -> Priced:
-        try:
-            key = (case.item, frozenset(facts.items()))
-        except TypeError:  # a fact that is a list or a table: priced as it is, unremembered
-            return _price(case, facts, self.book, self.today)
-        if key not in self.memo:
-            self.memo[key] = _price(case, facts, self.book, self.today)
-        return self.memo[key]
+    def __call__(self, case: _Case, prior_total: Decimal | None, granted_before: bool) -> Priced:
+        key = (
+            case.item,
+            case.facts,
+            case.event_date,
+            case.applicant_type,
+            case.jurisdiction,
+            prior_total,
+            granted_before,
+        )
+        priced = self.memo.get(key)
+        if priced is None:
+            facts = _facts(case, prior_total, granted_before)
+            priced = self.memo[key] = _price(case, facts, self.book, self.today)
+        return priced
 
 
 def _step(old: Priced, new: Priced, case: _Case, candidate: RulesVersion) -> tuple[str, str]:
@@ -394,19 +397,21 @@ def _rules_impact(
     old_price, new_price = _Pricer(base_book, as_of), _Pricer(candidate_book, as_of)
     for case in cases:
         terms = sides(case)
-        facts = _facts(case, terms.kind, terms.first_time, prior, granted)
-        old = old_price(case, facts)
+        total = _prior_total(case, terms.kind, prior)
+        granted_before = _granted_before(case, terms.first_time, granted)
+        old = old_price(case, total, granted_before)
         if terms.alike:
             new = old
         elif terms.removed:
             new = _REMOVED
         else:
             if (terms.new_kind, terms.new_first_time) != (terms.kind, terms.first_time):
-                facts = _facts(case, terms.new_kind, terms.new_first_time, prior, granted)
-            new = new_price(case, facts)
+                total = _prior_total(case, terms.new_kind, prior)
+                granted_before = _granted_before(case, terms.new_first_time, granted)
+            new = new_price(case, total, granted_before)
         differs = (old.eligible, old.amount) != (new.eligible, new.amount)
         _add(cells[(case.item, case.jurisdiction)], old, new, differs)
-        if case.own_award is not None and new.amount != old.amount:
+        if case.award_id is not None and new.amount != old.amount:
             new_amounts[case.pk] = new.amount
         if differs:
             step, clause = _step(old, new, case, candidate)
