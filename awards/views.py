@@ -35,6 +35,7 @@ from awards.forms import (
     OverrideForm,
     RepriceForm,
 )
+from awards.queue.rows import queue_rows, queue_rows_html
 from awards.services.decisions import (
     award_override,
     award_quota_exempt,
@@ -104,16 +105,23 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     params = data.copy()
     params.pop("page", None)
+    bulk_form = BulkDecisionForm(actions=bulk_actions_for(_user(request).role))
+    can_bulk = bool(bulk_form.fields["action"].choices)
+    rows = queue_rows(
+        page.object_list,
+        item_titles=dict(filterset.filters["item"].field.choices),
+        jurisdiction_names=dict(policy.jurisdiction_choices()),
+    )
     return render(
         request,
         "awards/queue.html",
         {
             "filter": filterset,
             "page": page,
+            "rows": queue_rows_html(rows, selectable=can_bulk),
             "query": params.urlencode(),
-            "bulk_form": BulkDecisionForm(actions=bulk_actions_for(_user(request).role)),
-            "item_titles": dict(filterset.filters["item"].field.choices),
-            "jurisdiction_names": dict(policy.jurisdiction_choices()),
+            "bulk_form": bulk_form,
+            "can_bulk": can_bulk,
         },
     )
 

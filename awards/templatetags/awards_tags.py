@@ -3,7 +3,7 @@
 from django import forms, template
 from django.forms import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -68,34 +68,48 @@ def with_class(field: BoundField, css: str) -> SafeString:
 
 def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     """A single select as Django's own template writes it, built in Python: a queue's filters
-    hold some sixty options, and one template include per option was a fifth of the page.
+    hold some sixty options, and one template include per option was a fifth of the page; the
+    widget's option dictionaries (`optgroups`) were most of what was left.
 
-    The options, their order and which is selected come from the widget's own context.
+    The options, their order and which is selected follow `ChoiceWidget.optgroups`: the first
+    option whose value is the field's value is selected.
     """
     widget = field.field.widget
     # The attributes as BoundField.as_widget builds them (required, disabled, aria-invalid, id).
     attrs = field.build_widget_attrs(attrs, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    w = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    own = w["attrs"]
-
-    def option(o: dict) -> SafeString:  # type: ignore[type-arg]
-        return format_html(
-            '<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"]
-        )
-
+    own = widget.build_attrs(widget.attrs, attrs)
+    value = widget.format_value(field.value())
+    selected_done = False
     parts = []
-    for group, options, _index in w["optgroups"]:
-        inner = format_html_join("", "{}", ((option(o),) for o in options))
+    for option_value, option_label in widget.choices:
+        grouped = isinstance(option_label, (list, tuple))
+        choices = option_label if grouped else [(option_value, option_label)]
+        options = []
+        for sub_value, sub_label in choices:
+            sub_value = "" if sub_value is None else str(sub_value)
+            selected = not selected_done and sub_value in value
+            selected_done |= selected
+            options.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    sub_value,
+                    " selected" if selected else "",
+                    sub_label,
+                )
+            )
+        inner = SafeString("".join(options))
         parts.append(
-            format_html('<optgroup label="{}">{}</optgroup>', group, inner) if group else inner
+            format_html('<optgroup label="{}">{}</optgroup>', option_value, inner)
+            if grouped
+            else inner
         )
     return format_html(
         '<select name="{}"{}>{}</select>',
-        w["name"],
+        field.html_name,
         flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
-        format_html_join("", "{}", ((p,) for p in parts)),
+        SafeString("".join(parts)),
     )
 
 

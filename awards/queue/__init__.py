@@ -1,0 +1,1 @@
+"""The reviewers' queue: what each row shows, prepared in one pass."""
