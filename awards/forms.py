@@ -72,6 +72,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["action"].choices = [(t.action, t.label) for t in actions]  # type: ignore[attr-defined]
 
+    @property
+    def has_actions(self) -> bool:
+        """Whether the reader has any bulk action (else the queue offers no checkboxes)."""
+        return bool(self.fields["action"].choices)  # type: ignore[attr-defined]
+
 
 class IdListField(forms.Field):
     """Case ids from checkboxes; which of them the official may act on is the service's call."""
@@ -108,6 +113,11 @@ class BulkDecisionForm(forms.Form):
     def __init__(self, *args: object, actions: Iterable[Transition] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["action"].choices = [(t.action, t.label) for t in actions]  # type: ignore[attr-defined]
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether the reader has any bulk action (else the queue offers no checkboxes)."""
+        return bool(self.fields["action"].choices)  # type: ignore[attr-defined]
 
 
 class OverrideForm(forms.Form):

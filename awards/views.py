@@ -106,7 +106,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     params = data.copy()
     params.pop("page", None)
     bulk_form = BulkDecisionForm(actions=bulk_actions_for(_user(request).role))
-    can_bulk = bool(bulk_form.fields["action"].choices)
+    can_bulk = bulk_form.has_actions
     rows = queue_rows(
         page.object_list,
         item_titles=dict(filterset.filters["item"].field.choices),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from applicants.models import (
     User,
 )
 from applicants.programmes import ProgrammeCases, programme_cases_of
-from applicants.selectors import case_get_for, cases_visible_to
+from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
 from awards.models import Award, Objection, ObjectionState
@@ -126,9 +127,10 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
 
     A fixed number of queries whatever the number of events, files, awards or warnings.
     """
-    application = case_get_for(user, application_id)  # type: ignore[arg-type]
-    application = (
-        Application.objects.select_related(
+    # Read through the reader's visible cases: the access check and the read are one query.
+    cases = (
+        cases_visible_to(user)
+        .select_related(
             "enterprise",
             "award",
             "award__approved_by",
@@ -150,8 +152,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             "evidence_files",
             "objections",
         )
-        .get(pk=application.pk)
     )
+    try:
+        application = cases.get(pk=application_id)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
     facts = [
         FactRow(policy.fact_label(application.item, code), _fact_value(application, code, value))
         for code, value in (application.facts or {}).items()

@@ -114,7 +114,7 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
 
 
 @register.simple_tag
-def amount_pair(amount: object, computed: object, overridden: object) -> str:
+def amount_pair(amount: object, computed: object, overridden: object) -> SafeString:
     """The approved amount; beside it the rules' amount when the city adjusted it.
 
     "核定 40,000.00 · 规则计算 50,000.00，已调整", or "¥50,000.00" when not adjusted.
