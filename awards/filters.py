@@ -17,6 +17,8 @@ from awards.selectors import (
 )
 
 QUEUE_PENDING = "pending"
+# A search matching at most this many enterprises lists their ids; more, a subquery.
+SEARCH_LISTED_ENTERPRISES = 1000
 QUEUE_ALL = "all"
 
 
@@ -142,5 +144,11 @@ class ReviewQueueFilter(django_filters.FilterSet):
             return queryset
         enterprises = Enterprise.objects.filter(
             Q(name__icontains=value) | Q(credit_code__startswith=value.upper())
-        ).values("pk")
-        return queryset.filter(enterprise_id__in=enterprises)
+        )
+        # Their ids as a list when they are few: the planner then reads those enterprises'
+        # cases by their index and sorts a few thousand, where a subquery led it to walk the
+        # sort's index through every case (~10 ms for 100 enterprises of 100,000 cases).
+        ids = list(enterprises.values_list("pk", flat=True)[: SEARCH_LISTED_ENTERPRISES + 1])
+        if len(ids) <= SEARCH_LISTED_ENTERPRISES:
+            return queryset.filter(enterprise_id__in=ids)
+        return queryset.filter(enterprise_id__in=enterprises.values("pk"))

@@ -480,11 +480,19 @@ def _seeded_before() -> dict[str, Any]:
     from awards.documents.models import Document
 
     enterprise = Enterprise.objects.get(contact_email="load4321@example.com")
-    document = Document.objects.filter(kind="approval").order_by("pk").first()
-    if document is None:
+    document = Document.objects.filter(kind="approval").order_by("-pk").first()
+    # The media folder may have gone since the database was seeded: a form of another case
+    # (a case's unchanged form is not rendered again).
+    if document is None or not document.file.storage.exists(document.file.name):
         from awards.documents.services import document_render_approval
 
-        case = Application.objects.filter(status="approved").order_by("pk").first()
+        rendered = Document.objects.filter(kind="approval").values("application_id")
+        case = (
+            Application.objects.filter(status="approved")
+            .exclude(pk__in=rendered)
+            .order_by("pk")
+            .first()
+        )
         document = document_render_approval(application_id=case.pk)
     from applicants import policy
 

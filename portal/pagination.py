@@ -3,15 +3,20 @@
 Two costs grow with the list, not the page, and both are removed here:
 - the count: exact up to `LARGE_LIST_EXACT_COUNT` rows (a count that stops there), beyond it
   PostgreSQL's estimate for the same query (shown as "about N"); a page past the true end, which
-  an estimate can offer, falls back to the exact count and its last page;
+  an estimate can offer, falls back to the exact count and its last page. An estimate is kept in
+  the shared cache for `LARGE_LIST_ESTIMATE_CACHE_SECONDS` per query (its SQL and parameters,
+  which carry the reader's scope): the pages of a long list do not count to the limit again on
+  every request only to learn that it is long. Exact counts are never kept;
 - a deep page: the page's ids are read first, narrowly (an index-only scan of the sort's index
   can skip tens of thousands of rows), then only those rows in full.
 """
 
+import hashlib
 import json
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -42,6 +47,12 @@ class LargeListPaginator(Paginator):
     def count(self) -> int:
         limit = settings.LARGE_LIST_EXACT_COUNT
         rows = self.count_from.order_by().values("pk")
+        key = _estimate_key(rows, limit)
+        if key is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                self.estimated = True
+                return kept
         counted = rows[: limit + 1].count()
         if counted <= limit:
             return counted
@@ -49,7 +60,10 @@ class LargeListPaginator(Paginator):
         if estimate is None:  # a database without estimates: count them all
             return rows.count()
         self.estimated = True
-        return max(limit + 1, estimate)
+        estimate = max(limit + 1, estimate)
+        if key is not None:
+            cache.set(key, estimate, settings.LARGE_LIST_ESTIMATE_CACHE_SECONDS)
+        return estimate
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
@@ -63,9 +77,22 @@ class LargeListPaginator(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def _count_exactly(self) -> None:
-        self.__dict__["count"] = self.count_from.order_by().count()
+        rows = self.count_from.order_by().values("pk")
+        key = _estimate_key(rows, settings.LARGE_LIST_EXACT_COUNT)
+        if key is not None:  # the estimate was wrong: the next reader counts again
+            cache.delete(key)
+        self.__dict__["count"] = rows.count()
         self.__dict__.pop("num_pages", None)
         self.estimated = False
+
+
+def _estimate_key(rows: QuerySet, limit: int) -> str | None:
+    """The cache key of the estimate for `rows`, or None when estimates are not kept."""
+    if settings.LARGE_LIST_ESTIMATE_CACHE_SECONDS <= 0:
+        return None
+    sql, params = rows.query.sql_with_params()
+    text = f"{rows.db}|{limit}|{sql}|{params!r}"
+    return "list-estimate:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _estimated_rows(rows: QuerySet) -> int | None:

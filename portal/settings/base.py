@@ -391,6 +391,9 @@ REVIEW_QUEUE_PAGE_SIZE = 50
 # Lists of cases count exactly up to this many; beyond, PostgreSQL's estimate ("about N"), so a
 # page of a 100,000-case queue does not count them all (portal.pagination).
 LARGE_LIST_EXACT_COUNT = env.int("LARGE_LIST_EXACT_COUNT", default=5_000)
+# How long an estimate is kept per list query (seconds); 0: estimated on every request. An exact
+# count is never kept.
+LARGE_LIST_ESTIMATE_CACHE_SECONDS = env.int("LARGE_LIST_ESTIMATE_CACHE_SECONDS", default=60)
 # The charts (统计图表) aggregate every case: computed at most this often per reader scope
 # (seconds); 0: on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

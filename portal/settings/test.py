@@ -77,3 +77,5 @@ RULES_ADOPTED_DIR = Path(tempfile.mkdtemp(prefix="rules-adopted-"))  # noqa: F40
 
 # Tests read the charts as they are after each change; one test turns the cache on.
 DASHBOARD_CACHE_SECONDS = 0
+# Likewise the estimates of long lists (their own test keeps one).
+LARGE_LIST_ESTIMATE_CACHE_SECONDS = 0

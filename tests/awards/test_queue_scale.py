@@ -128,3 +128,42 @@ def test_past_the_exact_count_limit_the_count_is_estimated_with_one_query_more(c
     assert page.number == 5000 // 50
     assert len(page.object_list) == 50
     assert not page.has_next()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates are PostgreSQL's")
+def test_a_long_lists_estimate_is_kept_and_an_exact_count_never(client, settings):
+    """The second page of a long list neither counts to the limit nor asks for the estimate
+    again (two queries fewer); a short list is counted afresh on every request; a page past
+    the end drops the kept estimate."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LARGE_LIST_EXACT_COUNT = 100
+    settings.LARGE_LIST_ESTIMATE_CACHE_SECONDS = 60
+    sign_in(client, make_user(Role.COUNTY_REVIEWER, jurisdiction="411502"))
+    _bulk_cases(50, offset=0)
+    short, first = _measure(client, QUEUE, {})
+    assert first.context["page"].paginator.count == 50
+    _bulk_cases(30, offset=100)
+    again, second = _measure(client, QUEUE, {})
+    assert again == short
+    assert second.context["page"].paginator.count == 80  # exact: never kept
+
+    _bulk_cases(2000, offset=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE applicants_application")
+    asked, estimated = _measure(client, QUEUE, {})
+    assert estimated.context["page"].paginator.estimated
+    kept, reused = _measure(client, QUEUE, {"page": "2"})
+    assert kept == asked - 2
+    assert reused.context["page"].paginator.estimated
+    assert reused.context["page"].paginator.count == estimated.context["page"].paginator.count
+    # Most of the list goes: the kept estimate offers pages it no longer has. The last of them
+    # counts exactly, shows the true last page and drops the estimate.
+    last = estimated.context["page"].paginator.num_pages
+    Application.objects.filter(pk__in=Application.objects.order_by("pk")[:1500]).delete()
+    past = client.get(QUEUE, {"page": str(last)})
+    assert past.context["page"].paginator.count == 580
+    assert not past.context["page"].has_next()
+    recount, _ = _measure(client, QUEUE, {})
+    assert recount == asked
