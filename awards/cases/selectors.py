@@ -154,7 +154,7 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         )
     )
     try:
-        application = cases.get(pk=application_id)
+        application = cases.get(pk=application_id)  # type: ignore[misc]
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     facts = [
