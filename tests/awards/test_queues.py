@@ -445,3 +445,13 @@ def test_a_duplicate_outside_the_officials_scope_is_flagged_without_its_details(
     assert 'id="duplicate-warning"' in page
     assert "尚未推荐的那一件" not in page
     assert hidden.reference not in page
+
+
+def test_a_queue_row_escapes_what_enterprises_typed(client, city_reviewer):
+    enterprise = EnterpriseFactory(name='<b onmouseover="x()">甲&乙</b>')
+    ApplicationFactory(status=Status.RECOMMENDED, enterprise=enterprise)
+    sign_in(client, city_reviewer)
+    html = client.get(QUEUE).content.decode()
+    assert "&lt;b onmouseover=&quot;x()&quot;&gt;甲&amp;乙&lt;/b&gt;" in html
+    assert "<b onmouseover" not in html
+    assert '<span class="money">' in html  # the amount's own markup stays markup
