@@ -2,6 +2,8 @@
 another of the enterprise's (同一成果疑似重复申报), a credit code registered outside the case's
 county or outside Xinyang."""
 
+from collections.abc import Iterable
+
 from applicants import policy
 from applicants.errors import CREDIT_CODE_OTHER_JURISDICTION, CREDIT_CODE_OUTSIDE_CITY
 from applicants.models import LIST_DEFERRED_FIELDS, Application, Status
@@ -11,25 +13,34 @@ from applicants.text import names_similar
 _FILED_EXCLUDED = (Status.DRAFT, Status.WITHDRAWN)
 
 
-def similar_applications(application: Application) -> list[Application]:
+def similar_applications(
+    application: Application, *, filed: Iterable[Application] | None = None
+) -> list[Application]:
     """Other filed cases of the same enterprise that are probably the same achievement.
 
     A flag for officials (同一成果疑似重复申报): a similar name (`names_similar`) under an item of
     the same kind (同类: the overlap groups of the rules version), e.g. provincial and national.
+    `filed`: the enterprise's other filed cases, when the caller has read them (no query).
     """
     related = policy.same_kind_items(application.item, application.event_date)
-    candidates = (
-        Application.objects.filter(
-            programme=application.programme,
-            enterprise_id=application.enterprise_id,
-            item__in=related,
+    if filed is None:
+        filed = (
+            Application.objects.filter(enterprise_id=application.enterprise_id)
+            .exclude(pk=application.pk)
+            .exclude(status__in=_FILED_EXCLUDED)
+            .defer(*LIST_DEFERRED_FIELDS)
+            .order_by("submitted_at", "id")
         )
-        .exclude(pk=application.pk)
-        .exclude(status__in=_FILED_EXCLUDED)
-        .defer(*LIST_DEFERRED_FIELDS)
-        .order_by("submitted_at", "id")
-    )
-    return [c for c in candidates if names_similar(c.project_name, application.project_name)]
+    return [
+        c
+        for c in filed
+        if c.pk != application.pk
+        and c.enterprise_id == application.enterprise_id
+        and c.status not in _FILED_EXCLUDED
+        and c.programme == application.programme
+        and c.item in related
+        and names_similar(c.project_name, application.project_name)
+    ]
 
 
 CREDIT_CODE_CITY_DIVISION = "411500"  # 信阳市: a code registered by the city's own authority

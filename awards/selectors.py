@@ -7,8 +7,11 @@ Every read of cases starts from `applicants.selectors.cases_visible_to` (or `cas
 access is decided in one place. Querysets carry the `select_related` that keep query counts flat.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -146,7 +149,10 @@ class AmountView:
     proposed: bool = False
 
 
-def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
+_UNREAD: Any = object()
+
+
+def earlier_awards_for(*, application: Application, own: Award | None = _UNREAD) -> QuerySet[Award]:
     """Awards the same enterprise was granted for the same achievement.
 
     The same achievement is the same `achievement_key` of its name: letter case, full-width forms,
@@ -154,6 +160,8 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
     the same kind (同类, the rules version's overlap groups) count, and only those first approved
     before this case was: a top-up never counts against the award it topped up, even when that
     award is approved again after an objection.
+
+    `own`: the case's award (or None), when the caller has read it; otherwise it is read here.
     """
     earlier = Award.objects.filter(
         # Each programme's 从优、就高、不重复 is its own: a county match never lowers a city award.
@@ -163,8 +171,14 @@ def earlier_awards_for(*, application: Application) -> QuerySet[Award]:
         application__item__in=policy.same_kind_items(application.item, application.event_date),
         application__status__in=DEDUCTIBLE_STATES,
     ).exclude(application_id=application.pk)
-    own = Award.objects.filter(application_id=application.pk).values_list("first_approved_at", "pk")
-    for first_approved_at, pk in own:
+    mine: Iterable[tuple[datetime, int]]
+    if own is _UNREAD:
+        mine = Award.objects.filter(application_id=application.pk).values_list(
+            "first_approved_at", "pk"
+        )
+    else:
+        mine = [(own.first_approved_at, own.pk)] if own is not None else []
+    for first_approved_at, pk in mine:
         earlier = earlier.filter(
             Q(first_approved_at__lt=first_approved_at)
             | Q(first_approved_at=first_approved_at, pk__lt=pk)

@@ -122,6 +122,11 @@ _FIRST_TIME_BLOCKING = frozenset(Status.values) - {
 }
 
 
+def _own_award(application: Application) -> Award | None:
+    """The case's award as read with it (select_related), or None."""
+    return getattr(application, "award", None)
+
+
 def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
     """Everything the case page shows; 404 unless `user` may see the case.
 
@@ -170,7 +175,7 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         for f in application.evidence_files.all()
     ]
     history = case_history(application.events.all(), application=application)
-    earlier = list(earlier_awards_for(application=application))
+    earlier = list(earlier_awards_for(application=application, own=_own_award(application)))
     # The enterprise's other filed cases, with their awards: one read for the award list and
     # the first-time check.
     others = list(
@@ -181,7 +186,7 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         .defer(*LIST_DEFERRED_FIELDS)
         .order_by("submitted_at", "id")
     )
-    similar = similar_applications(application)
+    similar = similar_applications(application, filed=others)
     duplicate = application.possible_duplicate_of
     named = {c.pk for c in others} | {c.pk for c in similar}
     if duplicate is not None:
