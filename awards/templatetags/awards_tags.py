@@ -1,14 +1,18 @@
 """Small display helpers for the awards templates."""
 
+from typing import Any
+
 from django import forms, template
 from django.forms import BoundField
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django_filters.widgets import BaseCSVWidget
 
 from applicants import programmes
 from applicants.templatetags.money import yuan, yuan_sign
+from portal.html import format_html_fast
 
 register = template.Library()
 
@@ -62,11 +66,47 @@ def with_class(field: BoundField, css: str) -> SafeString:
         css = f"{css} is-invalid"
     widget = field.field.widget
     if type(widget) is forms.Select:
-        return _select_html(field, {"class": css})
+        return _select_html(field, {"class": css}, field.value())
+    if isinstance(widget, BaseCSVWidget) and type(widget).__mro__[1:3] == (
+        BaseCSVWidget,
+        forms.Select,
+    ):
+        # django-filter's select of one or more comma-separated values (the sort): one value
+        # renders as its select does; several as a text box (left to the widget).
+        value = field.value()
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if len(values) <= 1:
+            return _select_html(field, {"class": css}, values[0] if values else "")
+    if type(widget) in (forms.TextInput, forms.DateInput):
+        return _input_html(field, {"class": css})
     return field.as_widget(attrs={"class": css})
 
 
-def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
+def _widget_attrs(field: BoundField, attrs: dict[str, str | bool]) -> dict[str, Any]:
+    """The attributes as BoundField.as_widget builds them (required, disabled, aria-invalid,
+    id), merged with the widget's own."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return widget.build_attrs(widget.attrs, attrs)
+
+
+def _input_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
+    """A text or date box as Django's `input.html` writes it, built in Python."""
+    widget = field.field.widget
+    value = widget.format_value(field.value())
+    own = _widget_attrs(field, attrs)
+    return format_html_fast(
+        '<input type="{}" name="{}"{}{}>',
+        widget.input_type,
+        field.html_name,
+        SafeString("") if value is None else format_html_fast(' value="{}"', value),
+        flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+    )
+
+
+def _select_html(field: BoundField, attrs: dict[str, str | bool], value: object) -> SafeString:
     """A single select as Django's own template writes it, built in Python: a queue's filters
     hold some sixty options, and one template include per option was a fifth of the page; the
     widget's option dictionaries (`optgroups`) were most of what was left.
@@ -75,12 +115,8 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     option whose value is the field's value is selected.
     """
     widget = field.field.widget
-    # The attributes as BoundField.as_widget builds them (required, disabled, aria-invalid, id).
-    attrs = field.build_widget_attrs(attrs, widget)
-    if field.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", field.auto_id)
-    own = widget.build_attrs(widget.attrs, attrs)
-    value = widget.format_value(field.value())
+    own = _widget_attrs(field, attrs)
+    value = forms.Select.format_value(widget, value)
     selected_done = False
     parts = []
     for option_value, option_label in widget.choices:
@@ -92,10 +128,10 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
             selected = not selected_done and sub_value in value
             selected_done |= selected
             options.append(
-                format_html(
+                format_html_fast(
                     '<option value="{}"{}>{}</option>',
                     sub_value,
-                    " selected" if selected else "",
+                    SafeString(" selected" if selected else ""),
                     sub_label,
                 )
             )

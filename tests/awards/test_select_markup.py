@@ -2,6 +2,7 @@
 attribute order aside): the options, groups and selection, required, disabled, aria-invalid and
 the id."""
 
+import pytest
 from django import forms
 from django.test.html import parse_html
 
@@ -33,3 +34,41 @@ def test_the_markup_is_djangos_for_bound_unbound_and_invalid_forms():
     rendered = str(with_class(invalid["plain"], "form-select"))
     assert 'aria-invalid="true"' in rendered
     assert "甲 &amp; &lt;乙&gt;" in rendered
+
+
+class _Inputs(forms.Form):
+    text = forms.CharField(max_length=10, required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def test_text_and_date_boxes_are_djangos_markup():
+    for form in (_Inputs(), _Inputs({"text": 'a"<b>', "day": "2025-13-40"})):
+        form.is_valid()
+        for field in form:
+            css = "form-control is-invalid" if field.errors else "form-control"
+            expected = field.as_widget(attrs={"class": css})
+            assert _same(with_class(field, "form-control")) == _same(expected), field.name
+    assert 'value="a&quot;&lt;b&gt;"' in str(with_class(_Inputs({"text": 'a"<b>'})["text"], "x"))
+
+
+@pytest.mark.django_db
+def test_every_filter_of_the_queue_is_djangos_markup(rf):
+    """The queue's own form: its selects, the sort (django-filter's comma-separated select), the
+    dates and the search box, unbound, with values, and with values it refuses."""
+    from applicants.roles import Role
+    from awards.filters import ReviewQueueFilter
+    from tests.factories import make_user
+
+    request = rf.get("/review/")
+    request.user = make_user(Role.CITY_REVIEWER)
+    for data in (
+        {},
+        {"queue": "all", "sort": "-amount", "submitted_from": "2025-01-02", "q": "信<阳>"},
+        {"sort": "amount,-enterprise", "status": "zzz", "submitted_to": "nonsense"},
+    ):
+        form = ReviewQueueFilter(data, queryset=None, request=request).form
+        form.is_valid()
+        for field in form:
+            css = "form-select is-invalid" if field.errors else "form-select"
+            expected = field.as_widget(attrs={"class": css})
+            assert _same(with_class(field, "form-select")) == _same(expected), (field.name, data)
