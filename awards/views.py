@@ -35,7 +35,7 @@ from awards.forms import (
     OverrideForm,
     RepriceForm,
 )
-from awards.queue.rows import queue_rows, queue_rows_html
+from awards.queue.rows import queue_rows, queue_rows_html, rows_of
 from awards.services.decisions import (
     award_override,
     award_quota_exempt,
@@ -100,9 +100,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = ReviewQueueFilter(
         data, queryset=selectors.review_queue(user=_user(request)), request=request
     )
-    page = LargeListPaginator(filterset.qs, settings.REVIEW_QUEUE_PAGE_SIZE).get_page(
-        data.get("page")
-    )
+    page = LargeListPaginator(
+        rows_of(filterset.qs), settings.REVIEW_QUEUE_PAGE_SIZE, count_from=filterset.qs
+    ).get_page(data.get("page"))
     params = data.copy()
     params.pop("page", None)
     bulk_form = BulkDecisionForm(actions=bulk_actions_for(_user(request).role))
