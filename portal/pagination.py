@@ -7,8 +7,8 @@ Two costs grow with the list, not the page, and both are removed here:
   the shared cache for `LARGE_LIST_ESTIMATE_CACHE_SECONDS` per query (its SQL and parameters,
   which carry the reader's scope): the pages of a long list do not count to the limit again on
   every request only to learn that it is long. Exact counts are never kept;
-- a deep page: the page's ids are read first, narrowly (an index-only scan of the sort's index
-  can skip tens of thousands of rows), then only those rows in full.
+- a deep page: the page's ids are read narrowly (a subquery: an index-only scan of the sort's
+  index can skip tens of thousands of rows), and only those rows in full, in one statement.
 """
 
 import hashlib
@@ -68,13 +68,15 @@ class LargeListPaginator(Paginator):
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        if not ids and number > 1 and self.estimated:
+        # One statement: the page's ids narrowly (the subquery), then those rows in full, in
+        # the list's order (a sort of one page's rows).
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        rows = list(self.object_list.filter(pk__in=ids))
+        if not rows and number > 1 and self.estimated:
             # The estimate offered pages the list does not have: count exactly, show its last.
             self._count_exactly()
             return self.page(min(number, self.num_pages))
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page(rows, number, self)
 
     def _count_exactly(self) -> None:
         rows = self.count_from.order_by().values("pk")

@@ -131,7 +131,7 @@ FILE_STORAGE_OPTIONS = env.json("FILE_STORAGE_OPTIONS", default={}) or (
 STORAGES = {
     # Evidence files never live under a public URL: they are served by a view that checks access.
     "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "portal.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
