@@ -10,7 +10,7 @@ the links' pattern, the translated words) is computed once per page, and each ro
 """
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applicants import programmes
-from applicants.models import CITY_PROGRAMME, Application, Status, status_label
+from applicants.models import CITY_PROGRAMME, Application, Status, case_reference, status_label
 from awards.templatetags.awards_tags import amount_pair, status_class
 from portal.html import format_html_fast
 
-# What a row reads of a case and its enterprise (`only`): a page's read selects these columns
-# and the amounts the queue annotates, not the case's fifty.
+# What a row reads of a case and its enterprise, and the amounts the queue annotates: a page's
+# read selects these columns, not the case's fifty, and reads them as tuples: building fifty
+# models and their enterprises cost more than the rows' markup.
 ROW_FIELDS = (
-    "id",
+    "pk",
     "created_at",
     "item",
     "programme",
@@ -37,12 +38,17 @@ ROW_FIELDS = (
     "possible_duplicate_of_id",
     "enterprise__name",
     "enterprise__credit_code",
+    "amount",
+    "computed_amount",
+    "overridden",
+    "open_objections",
 )
 
 
-def rows_of(cases: QuerySet[Application]) -> QuerySet[Application]:
-    """`cases` (a `review_queue`) reading only what a row shows."""
-    return cases.select_related(None).select_related("enterprise").only(*ROW_FIELDS)
+def rows_of(cases: QuerySet[Application]) -> QuerySet:
+    """`cases` (a `review_queue`) reading only what a row shows: each case a named tuple of
+    `ROW_FIELDS` (`case.pk`, `case.enterprise__name`, `case.amount`, …)."""
+    return cases.select_related(None).values_list(*ROW_FIELDS, named=True)
 
 
 # Any number stands for the case's id in the reversed pattern; replaced per row.
@@ -145,12 +151,12 @@ def queue_rows_html(rows: list[QueueRow], *, selectable: bool) -> list[SafeStrin
 
 
 def queue_rows(
-    cases: Iterable[Application],
+    cases: Iterable[Any],
     *,
     item_titles: Mapping[str, str],
     jurisdiction_names: Mapping[str, str],
 ) -> list[QueueRow]:
-    """The rows of `cases` (from `awards.selectors.review_queue`), in their order."""
+    """The rows of `cases` (`rows_of` a `review_queue`), in their order."""
     case_url = reverse("awards:case_detail", args=[_PK_MARK])
     objections_url = reverse("awards:case_objections", args=[_PK_MARK])
     labels: dict[tuple[str, bool], str] = {}
@@ -165,16 +171,16 @@ def queue_rows(
             labels[label_key] = status_label(case.status, is_match=is_match)
         if is_match and case.programme not in programme_names:
             programme_names[case.programme] = programmes.programme_name(case.programme)
-        objections = getattr(case, "open_objections", 0) or 0
+        objections = case.open_objections or 0
         submitted = case.submitted_at
         rows.append(
             QueueRow(
                 pk=case.pk,
                 url=case_url.replace(_PK_MARK, pk),
-                reference=case.reference,
+                reference=case_reference(case.pk, case.created_at, zone),
                 possible_duplicate=case.possible_duplicate_of_id is not None,
-                enterprise_name=case.enterprise.name,
-                credit_code=case.enterprise.credit_code,
+                enterprise_name=case.enterprise__name,
+                credit_code=case.enterprise__credit_code,
                 item_title=item_titles.get(case.item, case.item),
                 jurisdiction_name=jurisdiction_names.get(case.jurisdiction, case.jurisdiction),
                 status_label=labels[label_key],
@@ -190,11 +196,7 @@ def queue_rows(
                 submitted=(
                     submitted.astimezone(zone).strftime("%Y-%m-%d %H:%M") if submitted else ""
                 ),
-                amount=amount_pair(
-                    getattr(case, "amount", None),
-                    getattr(case, "computed_amount", None),
-                    getattr(case, "overridden", False),
-                ),
+                amount=amount_pair(case.amount, case.computed_amount, case.overridden),
             )
         )
     return rows
