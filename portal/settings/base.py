@@ -216,7 +216,7 @@ REDIS_URL = env("REDIS_URL", default="")
 # The shared cache (API throttles): Redis when configured, so a limit holds across processes.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
