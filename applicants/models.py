@@ -236,7 +236,7 @@ class Application(models.Model):
         # no LIKE-pattern copies of these coded fields, and no single-column index where a
         # composite one starts with that column. The queues' sort indexes are in migration 0014:
         # on PostgreSQL they cover what the queue filters on, so a deep page is skipped in the
-        # index alone (Index.include would warn on SQLite).
+        # index alone (Index.include would warn on SQLite); so is the public list's (0016).
         indexes = [
             models.Index(fields=["status"], name="application_status"),
             models.Index(fields=["item"], name="application_item"),

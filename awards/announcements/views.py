@@ -19,8 +19,8 @@ from applicants.models import Status
 from applicants.roles import Role
 from awards.announcements.forms import ObjectionForm, ObjectionResolveForm
 from awards.announcements.selectors import (
+    announcement_list_public,
     announcement_open_for_objection,
-    announcements_public,
     case_objections_for,
     objection_get_for,
 )
@@ -38,7 +38,7 @@ PUBLIC_PAGE_SIZE = 50
 @require_GET
 def public_announcements(request: HttpRequest) -> HttpResponse:
     """The list as it is published: number, dates, body, the telephone for objections."""
-    page = Paginator(announcements_public(), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(announcement_list_public(), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     titles = {a.application.item: policy.item_title(a.application.item) for a in page}
     return render(
         request,

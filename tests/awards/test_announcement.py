@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +211,17 @@ def test_the_public_list_reads_a_fixed_number_of_queries(client, django_assert_n
     with django_assert_num_queries(2):
         response = client.get(GONGSHI)
     assert response.content.decode().count("notice-number") == n + 1
+
+
+def test_the_public_list_reads_what_it_publishes_and_nothing_more(client):
+    """Not the cases' facts, traces or descriptions, nor the awards' traces: a published row
+    shows none of them, and fifty rows of them were most of the page's work."""
+    case_in(Status.ANNOUNCED)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(GONGSHI)
+    assert response.content.decode().count("notice-number") == 1
+    rows = queries.captured_queries[-1]["sql"]
+    assert '"awards_award"."amount"' in rows
+    assert '"applicants_enterprise"."name"' in rows
+    for column in ("trace", "reasons", "facts", "quote_trace", "description", "credit_code"):
+        assert f'."{column}"' not in rows, column
