@@ -36,11 +36,15 @@ class LargeListPaginator(Paginator):
         per_page: int,
         *,
         count_from: QuerySet | None = None,
+        ids_from: QuerySet | None = None,
         **kwargs: Any,
     ) -> None:
-        """`count_from`: the same rows without what only the order needs (a join), to count."""
+        """`count_from`: the same rows without what only the order needs (a join), to count.
+        `ids_from`: the same rows in the same order without what only the page's rows read (a
+        join to a column they show): the page's ids are read from it."""
         super().__init__(object_list, per_page, **kwargs)
         self.count_from = count_from if count_from is not None else object_list
+        self.ids_from = ids_from if ids_from is not None else object_list
         self.estimated = False
 
     @cached_property
@@ -70,7 +74,7 @@ class LargeListPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         # One statement: the page's ids narrowly (the subquery), then those rows in full, in
         # the list's order (a sort of one page's rows).
-        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        ids = self.ids_from.values("pk")[bottom : bottom + self.per_page]
         rows = list(self.object_list.filter(pk__in=ids))
         if not rows and number > 1 and self.estimated:
             # The estimate offered pages the list does not have: count exactly, show its last.

@@ -167,3 +167,21 @@ def test_a_long_lists_estimate_is_kept_and_an_exact_count_never(client, settings
     assert not past.context["page"].has_next()
     recount, _ = _measure(client, QUEUE, {})
     assert recount == asked
+
+
+@pytest.mark.parametrize("sort", ["", "-submitted_at", "-amount"])
+def test_a_pages_ids_are_read_without_the_rows_own_columns(client, sort):
+    """One statement reads a page: its ids (the subquery the sort's index answers alone), then
+    those rows with their enterprise's name and code. Joined into the ids' read, the enterprise
+    was looked up for every case a deep page walks past (50,000 on page 1,000)."""
+    sign_in(client, make_user(Role.CITY_REVIEWER))
+    _bulk_cases(60, offset=0)
+    Application.objects.update(recommended_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE, {"queue": "all", "sort": sort, "page": "2"})
+    assert len(response.context["page"].object_list) == 10
+    page_read = next(q["sql"] for q in queries.captured_queries if " IN (SELECT " in q["sql"])
+    outer, ids = page_read.split(" IN (SELECT ", 1)
+    assert '"applicants_enterprise"."name"' in outer
+    assert "applicants_enterprise" not in ids
+    assert "LIMIT 50 OFFSET 50" in ids
