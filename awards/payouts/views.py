@@ -15,6 +15,7 @@ from applicants.errors import ServiceError
 from awards.documents.selectors import batch_documents_by_year, document_is_current
 from awards.forms import BudgetForm
 from awards.payouts import selectors as payout_selectors
+from awards.payouts.rows import payout_rows_html, payout_rows_of
 from awards.payouts.selectors import FinanceProgramme
 from awards.payouts.services import payout_run_request
 from awards.services.payouts import budget_set
@@ -66,9 +67,12 @@ def finance(request: HttpRequest) -> HttpResponse:
     batch_documents = batch_documents_by_year(programme.code)
     cases = payout_selectors.payout_cases(user=_user(request), programme=programme.code)
     to_count = payout_selectors.payout_cases_to_count(user=_user(request), programme=programme.code)
-    page = LargeListPaginator(cases, settings.REVIEW_QUEUE_PAGE_SIZE, count_from=to_count).get_page(
-        request.GET.get("page")
-    )
+    page = LargeListPaginator(
+        payout_rows_of(cases),
+        settings.REVIEW_QUEUE_PAGE_SIZE,
+        count_from=to_count,
+        ids_from=cases,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "awards/finance.html",
@@ -84,6 +88,7 @@ def finance(request: HttpRequest) -> HttpResponse:
             "unplanned_count": payout_selectors.confirmed_without_year_count(programme.code),
             "years": payout_selectors.payout_overview(programme.code),
             "page": page,
+            "rows": payout_rows_html(page.object_list),
             "query": f"programme={programme.code}",
             "can_write": programme.can_write,
             "runs": runs,

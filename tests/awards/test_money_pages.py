@@ -114,3 +114,34 @@ def test_a_refused_decision_says_so_at_the_top_of_the_case_page(client):
     assert "此操作必须填写理由" in html
     page = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
     assert page.count('id="id_reason"') <= 1  # one reason box per id on the page
+
+
+def test_the_payout_list_shows_each_case_and_escapes_what_enterprises_typed(client):
+    """The rows are built in Python (awards/payouts/rows.py): the case's number linked, the
+    enterprise's name as typed but inert, the state, the exemption, the year ("—" before the
+    plan gives one), the amount and the payment reference."""
+    scheduled = case_in(
+        Status.SCHEDULED,
+        pay_year=2026,
+        enterprise=EnterpriseFactory(name='<script>alert(1)</script>数据&科技"公司'),
+    )
+    Award.objects.filter(application=scheduled).update(quota_exempt=True, exempt_reason="省级")
+    confirmed = case_in(Status.CONFIRMED)
+    sign_in(client, finance_user())
+    html = client.get(reverse("awards:finance")).content.decode()
+    table = html[
+        html.index('id="payout-table"') : html.index("</table>", html.index("payout-table"))
+    ]
+    row = table[table.index(f'href="/review/cases/{scheduled.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert f">{scheduled.reference}</a>" in row
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;数据&amp;科技&quot;公司" in row
+    assert "<script>alert" not in table
+    assert f">{Status.SCHEDULED.label}</span>" in row
+    assert "不占名额" in row
+    assert "<td>2026</td>" in row
+    assert "¥" in row
+    other = table[table.index(f'href="/review/cases/{confirmed.pk}/"') :]
+    other = other[: other.index("</tr>")]
+    assert "<td>—</td>" in other
+    assert "不占名额" not in other
