@@ -61,7 +61,12 @@ class Enterprise(models.Model):
         ordering = ["name"]
         # The queues sort by name: read in name order, a page joins only its own cases. A name
         # search uses a trigram index on PostgreSQL (migration 0014), where LIKE '%…%' needs one.
-        indexes = [models.Index(fields=["name", "id"], name="enterprise_name")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="enterprise_name"),
+            # A county's enterprises (its identity queue and the count on every county page),
+            # not a scan of every enterprise in the province.
+            models.Index(fields=["jurisdiction", "identity_status"], name="enterprise_county"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
