@@ -247,6 +247,17 @@ def _seed(count: int) -> dict[str, Any]:
                 pay_year=today.year if case.status in ("scheduled", "paid") else None,
                 quota_exempt=True,
                 exempt_reason="基准数据",
+                # The announced ones are in their 公示 today: the public list has rows to show.
+                **(
+                    {
+                        "announcement_days": 5,
+                        "announcement_starts_on": today - timedelta(days=2),
+                        "announcement_ends_on": today + timedelta(days=5),
+                        "announcement_number": f"{today.year}-{n:06d}",
+                    }
+                    if case.status == "announced"
+                    else {}
+                ),
             )
             for n, case in enumerate(cases)
             if case.status in GRANTED
