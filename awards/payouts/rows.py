@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from applicants.models import CITY_PROGRAMME, Application, Status, case_reference, status_label
+from applicants.models import Application, case_reference
+from awards.listing import StatusLabels, case_url_maker
 from awards.templatetags.awards_tags import amount_pair, status_class
 from portal.html import format_html_fast
 
@@ -35,9 +35,6 @@ PAYOUT_ROW_FIELDS = (
     "overridden",
 )
 
-# Any number stands for the case's id in the reversed pattern; replaced per row.
-_PK_MARK = "987654321"
-
 
 def payout_rows_of(cases: QuerySet[Application]) -> QuerySet:
     """`cases` (`payout_cases`) reading only what a row shows, each a named tuple."""
@@ -46,26 +43,22 @@ def payout_rows_of(cases: QuerySet[Application]) -> QuerySet:
 
 def payout_rows_html(cases: Iterable[Any]) -> list[SafeString]:
     """Each row's <tr>, in the order of `cases` (`payout_rows_of`)."""
-    case_url = reverse("awards:case_detail", args=[_PK_MARK])
+    case_url = case_url_maker("awards:case_detail")
     exempt = format_html_fast(' <span class="badge text-bg-light">{}</span>', _("不占名额"))
     zone = timezone.get_current_timezone()
-    labels: dict[tuple[str, bool], str] = {}
+    labels = StatusLabels()
     rows = []
     for case in cases:
-        is_match = case.programme != CITY_PROGRAMME
-        label_key = (case.status, is_match and case.status == Status.CONFIRMED)
-        if label_key not in labels:
-            labels[label_key] = status_label(case.status, is_match=is_match)
         rows.append(
             format_html_fast(
                 '<tr><td><a href="{}">{}</a></td><td>{}</td>'
                 '<td><span class="badge {}">{}</span>{}</td>'
                 '<td>{}</td><td class="text-end">{}</td><td>{}</td></tr>',
-                case_url.replace(_PK_MARK, str(case.pk)),
+                case_url(case.pk),
                 case_reference(case.pk, case.created_at, zone),
                 case.enterprise__name,
                 status_class(case.status),
-                labels[label_key],
+                labels(case.status, case.programme),
                 exempt if case.award__quota_exempt else "",
                 case.award__pay_year if case.award__pay_year is not None else "—",
                 amount_pair(case.amount, case.computed_amount, case.overridden),

@@ -13,14 +13,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applicants import programmes
-from applicants.models import CITY_PROGRAMME, Application, Status, case_reference, status_label
+from applicants.models import CITY_PROGRAMME, Application, case_reference
+from awards.listing import StatusLabels, case_url_maker
 from awards.templatetags.awards_tags import amount_pair, status_class
 from portal.html import format_html_fast
 
@@ -49,10 +49,6 @@ def rows_of(cases: QuerySet[Application]) -> QuerySet:
     """`cases` (a `review_queue`) reading only what a row shows: each case a named tuple of
     `ROW_FIELDS` (`case.pk`, `case.enterprise__name`, `case.amount`, …)."""
     return cases.select_related(None).values_list(*ROW_FIELDS, named=True)
-
-
-# Any number stands for the case's id in the reversed pattern; replaced per row.
-_PK_MARK = "987654321"
 
 
 class QueueRow(NamedTuple):
@@ -157,18 +153,15 @@ def queue_rows(
     jurisdiction_names: Mapping[str, str],
 ) -> list[QueueRow]:
     """The rows of `cases` (`rows_of` a `review_queue`), in their order."""
-    case_url = reverse("awards:case_detail", args=[_PK_MARK])
-    objections_url = reverse("awards:case_objections", args=[_PK_MARK])
-    labels: dict[tuple[str, bool], str] = {}
+    case_url = case_url_maker("awards:case_detail")
+    objections_url = case_url_maker("awards:case_objections")
+    labels = StatusLabels()
     programme_names: dict[str, str] = {}
     zone = timezone.get_current_timezone()
     rows = []
     for case in cases:
         pk = str(case.pk)
         is_match = case.programme != CITY_PROGRAMME
-        label_key = (case.status, is_match and case.status == Status.CONFIRMED)
-        if label_key not in labels:
-            labels[label_key] = status_label(case.status, is_match=is_match)
         if is_match and case.programme not in programme_names:
             programme_names[case.programme] = programmes.programme_name(case.programme)
         objections = case.open_objections or 0
@@ -176,16 +169,16 @@ def queue_rows(
         rows.append(
             QueueRow(
                 pk=case.pk,
-                url=case_url.replace(_PK_MARK, pk),
+                url=case_url(pk),
                 reference=case_reference(case.pk, case.created_at, zone),
                 possible_duplicate=case.possible_duplicate_of_id is not None,
                 enterprise_name=case.enterprise__name,
                 credit_code=case.enterprise__credit_code,
                 item_title=item_titles.get(case.item, case.item),
                 jurisdiction_name=jurisdiction_names.get(case.jurisdiction, case.jurisdiction),
-                status_label=labels[label_key],
+                status_label=labels(case.status, case.programme),
                 status_class=status_class(case.status),
-                objections_url=objections_url.replace(_PK_MARK, pk),
+                objections_url=objections_url(pk),
                 objections_text=(
                     ngettext("%(counter)s 件异议待核实", "%(counter)s 件异议待核实", objections)
                     % {"counter": objections}
