@@ -23,6 +23,7 @@ from awards import selectors
 from awards.cases import selectors as case_selectors
 from awards.filters import ReviewQueueFilter
 from awards.models import Award
+from awards.queue.api_rows import api_rows_of, case_list_items
 from awards.services.decisions import (
     award_override,
     award_quota_exempt,
@@ -364,6 +365,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A page of the queue as `CaseListSerializer` describes it, built from named tuples
+        (`awards.queue.api_rows`): the same answer without a model per case."""
+        cases = self.filter_queryset(self.get_queryset())
+        paginator = cast(LargeListPagination, self.paginator)
+        rows = paginator.paginate_rows(api_rows_of(cases), cases, request, view=self)
+        return paginator.get_paginated_response(case_list_items(rows))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         detail = case_selectors.case_detail_for(

@@ -11,6 +11,7 @@ Two costs grow with the list, not the page, and both are removed here:
   index can skip tens of thousands of rows), and only those rows in full, in one statement.
 """
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -114,6 +115,16 @@ class LargeListPagination(PageNumberPagination):
     `count` is PostgreSQL's estimate rather than an exact figure."""
 
     django_paginator_class = LargeListPaginator
+
+    def paginate_rows(
+        self, rows: QuerySet, cases: QuerySet, request: Any, view: Any = None
+    ) -> list[Any]:
+        """A page of `rows` (what the list answers of `cases`, e.g. named tuples), counted and
+        its ids read on `cases`: the rows' joins to the columns they show stay out of both."""
+        self.django_paginator_class = functools.partial(  # type: ignore[assignment]
+            LargeListPaginator, count_from=cases, ids_from=cases
+        )
+        return self.paginate_queryset(rows, request, view)  # type: ignore[return-value]
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
