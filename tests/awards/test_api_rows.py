@@ -33,9 +33,7 @@ def _cases_of_every_kind() -> None:
     )
     match = Application.objects.get(matched_application=city)
     Application.objects.filter(pk=match.pk).update(status=Status.CONFIRMED)
-    recommended = ApplicationFactory(
-        status=Status.RECOMMENDED, expected_amount=Decimal("50000.00")
-    )
+    recommended = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("50000.00"))
     ApplicationFactory(
         status=Status.RECOMMENDED,
         expected_amount=Decimal("0.10"),
