@@ -69,7 +69,9 @@ class Award(models.Model):
         indexes = [
             models.Index(
                 fields=["pay_year", "first_approved_at", "application"], name="award_payment_order"
-            )
+            ),
+            # The public list's awards in their period: those ending today or later.
+            models.Index(fields=["announcement_ends_on"], name="award_announcement_end"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_not_negative"),

@@ -1,8 +1,11 @@
 """Reads of the 公示: the public list, the case an objection may be filed against, and the
 objections of a case for the officials who may see it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -31,26 +34,78 @@ def announcements_public(*, today: date | None = None) -> QuerySet[Award]:
     )
 
 
-# What the public list shows of an award, its case and its enterprise: nothing else is read (a
-# row read in full decoded two traces and the facts of each of fifty awards).
+class PublicAnnouncement(NamedTuple):
+    """One line of the published list: what it shows of an award, its case and enterprise."""
+
+    award_id: int
+    application_id: int
+    status: str
+    announcement_number: str
+    enterprise_name: str
+    item: str
+    project_name: str
+    amount: Decimal
+    announcement_starts_on: date
+    announcement_ends_on: date
+    announcement_held_days: int
+
+
+# `PublicAnnouncement`'s columns, in its order: nothing else is read (a row read in full decoded
+# two traces and the facts of each of fifty awards).
 PUBLIC_LIST_FIELDS = (
     "id",
     "application_id",
-    "amount",
+    "application__status",
     "announcement_number",
+    "application__enterprise__name",
+    "application__item",
+    "application__project_name",
+    "amount",
     "announcement_starts_on",
     "announcement_ends_on",
     "announcement_held_days",
-    "application__status",
-    "application__item",
-    "application__project_name",
-    "application__enterprise__name",
 )
+PUBLIC_LIST_ORDER = ("announcement_ends_on", "application__enterprise__name", "id")
 
 
-def announcement_list_public(*, today: date | None = None) -> QuerySet[Award]:
-    """`announcements_public` reading only what the published list shows."""
-    return announcements_public(today=today).only(*PUBLIC_LIST_FIELDS)
+def announcement_list_public(*, today: date | None = None) -> QuerySet:
+    """The rows of `announcements_public`, in its order, as `PublicAnnouncement` tuples.
+
+    Read as two parts, those in their period and those held, each from its own index (the
+    awards' end dates; the cases in 公示): their union is the list. One condition on both
+    tables ("in its period, or held") is served by neither index, and its count and page read
+    every award and thousands of cases (40 ms at 4,000 announcements, against 25).
+    """
+    running, held = _public_parts(today)
+    return (
+        running.values_list(*PUBLIC_LIST_FIELDS)
+        .union(held.values_list(*PUBLIC_LIST_FIELDS), all=True)
+        .order_by(*PUBLIC_LIST_ORDER)
+    )
+
+
+def announcement_count_public(*, today: date | None = None) -> int:
+    """How many lines `announcement_list_public` has, counted without their enterprises."""
+    running, held = _public_parts(today)
+    return running.values("pk").union(held.values("pk"), all=True).count()
+
+
+def _public_parts(today: date | None) -> tuple[QuerySet[Award], QuerySet[Award]]:
+    """The awards in their 公示 period today, and those held; each unsorted (`order_by()`, not
+    the awards' default order): their union is sorted once."""
+    today = today or timezone.localdate()
+    running = Award.objects.filter(
+        application__status=Status.ANNOUNCED,
+        announcement_ends_on__gte=today,
+        announcement_starts_on__lte=today,
+    ).order_by()
+    held = Award.objects.filter(application__status=Status.HELD).order_by()
+    return running, held
+
+
+def public_announcements_of(rows: Iterable[tuple]) -> list[PublicAnnouncement]:
+    """A page of `announcement_list_public` as named rows."""
+    return [PublicAnnouncement(*row) for row in rows]
 
 
 def announcement_open_for_objection(

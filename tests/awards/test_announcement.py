@@ -225,3 +225,28 @@ def test_the_public_list_reads_what_it_publishes_and_nothing_more(client):
     assert '"applicants_enterprise"."name"' in rows
     for column in ("trace", "reasons", "facts", "quote_trace", "description", "credit_code"):
         assert f'."{column}"' not in rows, column
+
+
+def test_the_list_orders_running_and_held_awards_together_by_end_date_then_name(client):
+    """The list is read as two parts (in their period, held) and sorted as one."""
+    late = case_in(Status.ANNOUNCED)
+    early = case_in(Status.ANNOUNCED)
+    held = case_in(Status.ANNOUNCED)
+    Award.objects.filter(application=late).update(
+        announcement_ends_on=timezone.localdate() + datetime.timedelta(days=9)
+    )
+    Award.objects.filter(application=early).update(announcement_ends_on=timezone.localdate())
+    object_to(held)
+    Award.objects.filter(application=held).update(
+        announcement_ends_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    # In its period no longer (ended yesterday), and not held: off the list.
+    gone = case_in(Status.ANNOUNCED)
+    Award.objects.filter(application=gone).update(
+        announcement_starts_on=timezone.localdate() - datetime.timedelta(days=7),
+        announcement_ends_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    response = client.get(GONGSHI)
+    listed = [row.application_id for row in response.context["page"].object_list]
+    assert listed == [early.pk, held.pk, late.pk]
+    assert response.context["page"].paginator.count == 3
