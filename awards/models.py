@@ -60,6 +60,12 @@ class Award(models.Model):
     # The date finance paid (a calendar date in Beijing time, as on the bank's record).
     paid_at = models.DateField(_("兑付日期"), null=True, blank=True)
     payment_reference = models.CharField(_("支付凭证号"), max_length=100, blank=True)
+    # The case's programme and state, copied here by database triggers on every write of either
+    # (awards/migrations/0016): finance's yearly sums read the awards alone, from one index
+    # (award_programme_totals, made there: on PostgreSQL it carries the amount, an index-only
+    # read), instead of joining every paid and scheduled case. Never written by Python.
+    case_programme = models.CharField(max_length=16, default="", editable=False)
+    case_status = models.CharField(max_length=20, default="", editable=False)
 
     class Meta:
         verbose_name = _("奖励决定")
