@@ -2,6 +2,7 @@
 each row differs from the next only by its case, so what is the same is worked out once a page."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.urls import reverse
 
@@ -15,6 +16,18 @@ def case_url_maker(url_name: str) -> Callable[[object], str]:
     """`pk → url` for a case URL pattern taking its id, reversed once (not once per row)."""
     pattern = reverse(url_name, args=[_PK_MARK])
     return lambda pk: pattern.replace(_PK_MARK, str(pk))
+
+
+class Memo(dict):
+    """`label(key)` worked out once per key for a page: `Memo(policy.item_title)[item]`."""
+
+    def __init__(self, label: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._label = label
+
+    def __missing__(self, key: Any) -> str:
+        value = self[key] = self._label(key)
+        return value
 
 
 class StatusLabels:
@@ -33,4 +46,4 @@ class StatusLabels:
             return label
 
 
-__all__ = ["StatusLabels", "case_url_maker"]
+__all__ = ["Memo", "StatusLabels", "case_url_maker"]

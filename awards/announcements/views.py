@@ -5,10 +5,8 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,12 +18,10 @@ from applicants.models import Status
 from applicants.roles import Role
 from awards.announcements.forms import ObjectionForm, ObjectionResolveForm
 from awards.announcements.selectors import (
-    announcement_count_public,
-    announcement_list_public,
     announcement_open_for_objection,
+    announcement_page_public,
     case_objections_for,
     objection_get_for,
-    public_announcements_of,
 )
 from awards.announcements.services import objection_file, objection_resolve
 from awards.views import _service_error_message, _user, official_required
@@ -41,11 +37,7 @@ PUBLIC_PAGE_SIZE = 50
 @require_GET
 def public_announcements(request: HttpRequest) -> HttpResponse:
     """The list as it is published: number, dates, body, the telephone for objections."""
-    today = timezone.localdate()  # one day for the count and the page, even at midnight
-    paginator = Paginator(announcement_list_public(today=today), PUBLIC_PAGE_SIZE)
-    paginator.count = announcement_count_public(today=today)  # its cached_property, narrower
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = public_announcements_of(page.object_list)
+    page = announcement_page_public(request.GET.get("page"), per_page=PUBLIC_PAGE_SIZE)
     titles = {a.item: policy.item_title(a.item) for a in page.object_list}
     return render(
         request,

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from applicants import policy, programmes
 from applicants.models import Application, case_reference
-from awards.listing import StatusLabels
+from awards.listing import Memo, StatusLabels
 
 # What a list item reads: the case's own columns, its enterprise's name and code, and the
 # amounts `review_queue` annotates.
@@ -44,25 +44,13 @@ def api_rows_of(cases: QuerySet[Application]) -> QuerySet:
     return cases.select_related(None).values_list(*API_ROW_FIELDS, named=True)
 
 
-class _Memo(dict):
-    """A per-page memo of one label function: each item's or programme's name looked up once."""
-
-    def __init__(self, label: Any) -> None:
-        super().__init__()
-        self._label = label
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = self._label(key)
-        return value
-
-
 def case_list_items(rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Each row of `api_rows_of` as `CaseListSerializer` answers it."""
     # The same DRF fields as the serializer's, so dates and amounts read exactly as before.
     money = serializers.DecimalField(max_digits=14, decimal_places=2)
     moment = serializers.DateTimeField()
-    item_titles = _Memo(policy.item_title)
-    programme_names = _Memo(programmes.programme_name)
+    item_titles = Memo(policy.item_title)
+    programme_names = Memo(programmes.programme_name)
     status_labels = StatusLabels()
     items = []
     for row in rows:

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from applicants import programmes
 from applicants.models import CITY_PROGRAMME, Application, case_reference
-from awards.listing import StatusLabels, case_url_maker
+from awards.listing import Memo, StatusLabels, case_url_maker
 from awards.templatetags.awards_tags import amount_pair, status_class
 from portal.html import format_html_fast
 
@@ -156,14 +156,12 @@ def queue_rows(
     case_url = case_url_maker("awards:case_detail")
     objections_url = case_url_maker("awards:case_objections")
     labels = StatusLabels()
-    programme_names: dict[str, str] = {}
+    programme_names = Memo(programmes.programme_name)
     zone = timezone.get_current_timezone()
     rows = []
     for case in cases:
         pk = str(case.pk)
         is_match = case.programme != CITY_PROGRAMME
-        if is_match and case.programme not in programme_names:
-            programme_names[case.programme] = programmes.programme_name(case.programme)
         objections = case.open_objections or 0
         submitted = case.submitted_at
         rows.append(

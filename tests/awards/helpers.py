@@ -106,3 +106,19 @@ def _fresh(case: Application) -> Application:
 
 def money(text: str) -> Decimal:
     return Decimal(text)
+
+
+def award_on(case: Application, amount: str, *, pay_year: int | None = None) -> Award:
+    """An award of `amount` written straight to the table (no decision), for tests of what the
+    database keeps about it."""
+    now = timezone.now()
+    return Award.objects.create(
+        application=case,
+        amount=Decimal(amount),
+        computed_amount=Decimal(amount),
+        rules_version="test",
+        approved_by=make_user(Role.CITY_REVIEWER),
+        approved_at=now,
+        first_approved_at=now,
+        pay_year=pay_year,
+    )

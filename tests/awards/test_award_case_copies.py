@@ -7,30 +7,15 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from applicants.models import Application, Status
-from applicants.roles import Role
 from awards.models import Award
 from awards.payouts.selectors import confirmed_without_year_count, payout_overview
+from tests.awards.helpers import award_on
 from tests.conftest import LUOSHAN
-from tests.factories import ApplicationFactory, make_user
+from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _award(case: Application, amount: str, pay_year: int | None = 2026) -> Award:
-    now = timezone.now()
-    return Award.objects.create(
-        application=case,
-        amount=Decimal(amount),
-        computed_amount=Decimal(amount),
-        rules_version="test",
-        approved_by=make_user(Role.CITY_REVIEWER),
-        approved_at=now,
-        first_approved_at=now,
-        pay_year=pay_year,
-    )
 
 
 def _copies(award: Award) -> tuple[str, str]:
@@ -67,7 +52,7 @@ def _overview(programme: str) -> dict[int, tuple[Decimal, Decimal, int]]:
 
 def test_the_copies_follow_the_case_on_every_kind_of_write():
     case = ApplicationFactory(status=Status.CONFIRMED)
-    award = _award(case, "1000.00")
+    award = award_on(case, "1000.00", pay_year=2026)
     assert _copies(award) == ("city", Status.CONFIRMED)
     Application.objects.filter(pk=case.pk).update(status=Status.SCHEDULED)  # a bulk update
     assert _copies(award) == ("city", Status.SCHEDULED)
@@ -92,7 +77,7 @@ def test_the_copies_follow_the_case_on_every_kind_of_write():
         matched_application=case,
         enterprise=case.enterprise,
     )
-    assert _copies(_award(match, "500.00")) == (LUOSHAN, Status.CONFIRMED)
+    assert _copies(award_on(match, "500.00", pay_year=2026)) == (LUOSHAN, Status.CONFIRMED)
 
 
 def test_finance_sums_from_the_copies_equal_the_sums_over_the_cases():
@@ -100,10 +85,10 @@ def test_finance_sums_from_the_copies_equal_the_sums_over_the_cases():
     scheduled = [ApplicationFactory(status=Status.SCHEDULED) for _ in range(2)]
     confirmed = ApplicationFactory(status=Status.CONFIRMED)
     for i, case in enumerate(paid):
-        _award(case, f"{100 * (i + 1)}.10", pay_year=2026)
-    _award(scheduled[0], "5000.00", pay_year=2026)
-    moving = _award(scheduled[1], "7000.00", pay_year=2027)
-    _award(confirmed, "9999.00", pay_year=None)
+        award_on(case, f"{100 * (i + 1)}.10", pay_year=2026)
+    award_on(scheduled[0], "5000.00", pay_year=2026)
+    moving = award_on(scheduled[1], "7000.00", pay_year=2027)
+    award_on(confirmed, "9999.00", pay_year=None)
     expected = {
         2026: (Decimal("5000.00"), Decimal("600.30"), 4),
         2027: (Decimal("7000.00"), Decimal("0.00"), 1),
@@ -119,7 +104,7 @@ def test_finance_sums_from_the_copies_equal_the_sums_over_the_cases():
 
 
 def test_the_sums_read_the_awards_alone():
-    _award(ApplicationFactory(status=Status.PAID), "10.00")
+    award_on(ApplicationFactory(status=Status.PAID), "10.00", pay_year=2026)
     with CaptureQueriesContext(connection) as queries:
         payout_overview("city")
     sums = next(q["sql"] for q in queries.captured_queries if "SUM(" in q["sql"])
@@ -129,7 +114,7 @@ def test_the_sums_read_the_awards_alone():
 
 def test_the_confirmed_awards_waiting_for_a_plan_are_counted_from_the_awards_alone():
     for status in (Status.CONFIRMED, Status.CONFIRMED, Status.SCHEDULED):
-        _award(ApplicationFactory(status=status), "10.00", pay_year=None)
+        award_on(ApplicationFactory(status=status), "10.00", pay_year=None)
     with CaptureQueriesContext(connection) as queries:
         assert confirmed_without_year_count("city") == 2
     assert "JOIN" not in queries.captured_queries[-1]["sql"]

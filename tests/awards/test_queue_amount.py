@@ -4,12 +4,11 @@ bulk updates, an award created, changed or deleted (database triggers keep it)."
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from applicants.models import Application, Status
-from applicants.roles import Role
 from awards.models import Award
-from tests.factories import ApplicationFactory, make_user
+from tests.awards.helpers import award_on
+from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,25 +17,12 @@ def _key(case: Application) -> Decimal | None:
     return Application.objects.values_list("queue_amount", flat=True).get(pk=case.pk)
 
 
-def _award(case: Application, amount: str) -> Award:
-    now = timezone.now()
-    return Award.objects.create(
-        application=case,
-        amount=Decimal(amount),
-        computed_amount=Decimal(amount),
-        rules_version="test",
-        approved_by=make_user(Role.CITY_REVIEWER),
-        approved_at=now,
-        first_approved_at=now,
-    )
-
-
 def test_the_key_is_the_expected_amount_until_an_award_and_the_award_after():
     case = ApplicationFactory(status=Status.RECOMMENDED, expected_amount=Decimal("300000.00"))
     assert _key(case) == Decimal("300000.00")
     Application.objects.filter(pk=case.pk).update(expected_amount=Decimal("250000.00"))
     assert _key(case) == Decimal("250000.00")
-    award = _award(case, "200000.00")
+    award = award_on(case, "200000.00")
     assert _key(case) == Decimal("200000.00")
     Award.objects.filter(pk=award.pk).update(amount=Decimal("120000.50"))
     assert _key(case) == Decimal("120000.50")
