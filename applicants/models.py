@@ -303,6 +303,8 @@ class Application(models.Model):
 # What a list of cases never shows: the case's JSON and long text (a trace is ~1.5 kB a row).
 # Lists defer them; the case itself reads them.
 LIST_DEFERRED_FIELDS = ("facts", "quote_trace", "description", "cited_announcement")
+# The same of a case's award (the relation awards defines) read with it by `select_related`.
+LIST_DEFERRED_AWARD_FIELDS = ("award__trace", "award__reasons", "award__facts")
 
 
 def case_reference(pk: int, created_at: datetime | None, zone: tzinfo | None = None) -> str:

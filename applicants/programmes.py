@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import policy
-from applicants.models import CITY_PROGRAMME, LIST_DEFERRED_FIELDS, Application
+from applicants.models import (
+    CITY_PROGRAMME,
+    LIST_DEFERRED_AWARD_FIELDS,
+    LIST_DEFERRED_FIELDS,
+    Application,
+)
 from applicants.workflow import GRANTED_STATES
 from rules import MatchQuote, ProgrammeVersion, Quote, quote_match
 from rules.messages import UNKNOWN_PROGRAMME
@@ -26,6 +31,7 @@ __all__ = [
     "ProgrammeCase",
     "ProgrammeCases",
     "matching_quotes",
+    "programme_case_alone",
     "programme_cases_of",
     "programme_choices",
     "programme_codes",
@@ -143,30 +149,49 @@ def programme_cases_of(
     cases = (
         Application.objects.filter(Q(pk=city_id) | Q(matched_application_id=city_id))
         .select_related("award")
-        .defer(*LIST_DEFERRED_FIELDS)
+        .defer(*LIST_DEFERRED_FIELDS, *LIST_DEFERRED_AWARD_FIELDS)
         .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
         .order_by(F("matched_application_id").asc(nulls_first=True), "programme", "id")
     )
-    rows = []
-    total = Decimal("0.00")
-    for case in cases:
-        award = getattr(case, "award", None)
-        granted = award is not None and case.status in GRANTED_STATES
-        amount = award.amount if award is not None and granted else case.expected_amount
-        if granted and amount is not None:
-            total += amount
-        rows.append(
-            ProgrammeCase(
-                application=case,
-                programme_name=programme_name(case.programme),
-                amount=amount,
-                granted=granted,
-                status_label=str(case.get_status_display()),
-                url=reverse(url_name, args=[case.pk]) if case.visible else "",
-                current=case.pk == application.pk,
-            )
+    rows = [
+        _programme_case(
+            case,
+            url=reverse(url_name, args=[case.pk]) if case.visible else "",
+            current=case.pk == application.pk,
         )
-    return ProgrammeCases(rows=rows, granted_total=total)
+        for case in cases
+    ]
+    return ProgrammeCases(rows=rows, granted_total=_granted_total(rows))
+
+
+def programme_case_alone(application: Application, *, url_name: str) -> ProgrammeCases:
+    """`programme_cases_of` for a city case known to have no county match (no query): the case
+    itself, which its reader is reading, so it links. `application` is read with its award."""
+    rows = [
+        _programme_case(application, url=reverse(url_name, args=[application.pk]), current=True)
+    ]
+    return ProgrammeCases(rows=rows, granted_total=_granted_total(rows))
+
+
+def _programme_case(case: Application, *, url: str, current: bool) -> ProgrammeCase:
+    award = getattr(case, "award", None)
+    granted = award is not None and case.status in GRANTED_STATES
+    return ProgrammeCase(
+        application=case,
+        programme_name=programme_name(case.programme),
+        amount=award.amount if award is not None and granted else case.expected_amount,
+        granted=granted,
+        status_label=str(case.get_status_display()),
+        url=url,
+        current=current,
+    )
+
+
+def _granted_total(rows: list[ProgrammeCase]) -> Decimal:
+    """What the granted awards add up to (a proposed match is not counted until confirmed)."""
+    return sum(
+        (row.amount for row in rows if row.granted and row.amount is not None), Decimal("0.00")
+    )
 
 
 def matching_quotes(city: Quote) -> list[MatchQuote]:

@@ -1,8 +1,9 @@
 """Reads for the officials' case page: the warnings box, the enterprise's awards, history."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, Model, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from applicants import policy
 from applicants.flags import credit_code_division_warning, similar_applications
 from applicants.history import HistoryEntry, case_history
 from applicants.models import (
+    LIST_DEFERRED_AWARD_FIELDS,
     LIST_DEFERRED_FIELDS,
     Application,
     CaseEvent,
@@ -19,7 +21,7 @@ from applicants.models import (
     Status,
     User,
 )
-from applicants.programmes import ProgrammeCases, programme_cases_of
+from applicants.programmes import ProgrammeCases, programme_case_alone, programme_cases_of
 from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
@@ -84,13 +86,11 @@ class CaseDetail:
     duplicate_of: Application | None
     # A duplicate exists but lies outside this official's scope: warn without naming it.
     duplicate_hidden: bool
-    earlier_awards: list[Award]
     history: list[HistoryEntry]
     objections: list[Objection]
     actions: list[Transition]
     item_title: str = ""
     jurisdiction_name: str = ""
-    item_titles: dict[str, str] = field(default_factory=dict)
     warnings: list[CaseWarning] = field(default_factory=list)
     enterprise_awards: list[AwardRow] = field(default_factory=list)
     # The city case and its county matches (县区同步奖励), this one among them.
@@ -122,6 +122,16 @@ _FIRST_TIME_BLOCKING = frozenset(Status.values) - {
 }
 
 
+# What the page shows of a linked case (a duplicate, the city case of a match) and of the approver.
+_LINKED_CASE_FIELDS = frozenset({"id", "created_at", "project_name", "status", "programme"})
+_APPROVER_FIELDS = frozenset({"id", "display_name", "username"})
+
+
+def _unread_fields(path: str, model: type[Model], shown: frozenset[str]) -> list[str]:
+    """`path__field` for every column of `model` the page does not show (for `.defer`)."""
+    return [f"{path}__{f.name}" for f in model._meta.concrete_fields if f.name not in shown]
+
+
 def _own_award(application: Application) -> Award | None:
     """The case's award as read with it (select_related), or None."""
     return getattr(application, "award", None)
@@ -132,36 +142,44 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
 
     A fixed number of queries whatever the number of events, files, awards or warnings.
     """
+    visible = cases_visible_to(user)
     # Read through the reader's visible cases: the access check and the read are one query.
     cases = (
-        cases_visible_to(user)
-        .select_related(
+        visible.select_related(
             "enterprise",
             "award",
             "award__approved_by",
             "possible_duplicate_of",
             "matched_application",
         )
-        # The linked cases are named and linked, never read in full.
+        # The linked cases are named and linked, never read in full; the approver is named.
         .defer(
-            *(f"possible_duplicate_of__{f}" for f in LIST_DEFERRED_FIELDS),
-            *(f"matched_application__{f}" for f in LIST_DEFERRED_FIELDS),
+            *_unread_fields("possible_duplicate_of", Application, _LINKED_CASE_FIELDS),
+            *_unread_fields("matched_application", Application, _LINKED_CASE_FIELDS),
+            *_unread_fields("award__approved_by", User, _APPROVER_FIELDS),
         )
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.select_related("actor", "actor__enterprise").order_by(
-                    "id"
-                ),
-            ),
-            "evidence_files",
-            "objections",
+        # Asked in the same query: whether the reader may open the duplicate, and whether a
+        # county matched the case (else its programmes' card needs no read).
+        .annotate(
+            duplicate_visible=Exists(visible.filter(pk=OuterRef("possible_duplicate_of_id"))),
+            has_matches=Exists(Application.objects.filter(matched_application_id=OuterRef("pk"))),
         )
     )
     try:
         application = cases.get(pk=application_id)  # type: ignore[misc]
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    # The case's own rows, each in one query (plain reads: a prefetch costs more to set up).
+    events = list(
+        CaseEvent.objects.filter(application_id=application.pk)
+        .select_related("actor", "actor__enterprise")
+        .order_by("id")
+    )
+    # The model's order within one case (its first key, the case, would join the cases).
+    evidence_files = list(
+        EvidenceFile.objects.filter(application_id=application.pk).order_by("kind", "version")
+    )
+    objections = list(Objection.objects.filter(application_id=application.pk))
     facts = [
         FactRow(policy.fact_label(application.item, code), _fact_value(application, code, value))
         for code, value in (application.facts or {}).items()
@@ -172,35 +190,37 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             policy.evidence_label(application.item, f.kind),
             reverse("applicants:evidence", args=[f.pk]),
         )
-        for f in application.evidence_files.all()
+        for f in evidence_files
     ]
-    history = case_history(application.events.all(), application=application)
-    earlier = list(earlier_awards_for(application=application, own=_own_award(application)))
-    # The enterprise's other filed cases, with their awards: one read for the award list and
-    # the first-time check.
+    history = case_history(events, application=application)
+    # The cases whose awards count against this one (从优、就高、不重复), to mark them.
+    earlier_ids = set(
+        earlier_awards_for(application=application, own=_own_award(application)).values_list(
+            "application_id", flat=True
+        )
+    )
+    # The enterprise's other filed cases, with their awards and whether the reader may open
+    # each: one read for the award list, the warnings and the first-time check.
     others = list(
         Application.objects.filter(enterprise_id=application.enterprise_id)
         .exclude(pk=application.pk)
         .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
         .select_related("award")
-        .defer(*LIST_DEFERRED_FIELDS)
+        .defer(*LIST_DEFERRED_FIELDS, *LIST_DEFERRED_AWARD_FIELDS)
+        .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
         .order_by("submitted_at", "id")
     )
+    # `similar` is drawn from `others`, so these are every case the page names.
     similar = similar_applications(application, filed=others)
     duplicate = application.possible_duplicate_of
-    named = {c.pk for c in others} | {c.pk for c in similar}
-    if duplicate is not None:
-        named.add(duplicate.pk)
-    visible_ids = (
-        set(cases_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
-        if named
-        else set()
-    )
+    visible_ids = {c.pk for c in others if c.visible}
+    if duplicate is not None and application.duplicate_visible:
+        visible_ids.add(duplicate.pk)
+    links = _CaseLinks(visible_ids)
     amount = case_amount(application=application)
-    earlier_ids = {a.application_id for a in earlier}
     award_rows = [
         AwardRow(
-            link=_case_link(other, visible_ids),
+            link=links.of(other),
             award=other.award,
             item_title=policy.item_title(other.item),
             same_achievement=other.pk in earlier_ids,
@@ -217,9 +237,8 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         amount=amount,
         duplicate_of=duplicate if duplicate_visible else None,
         duplicate_hidden=duplicate is not None and not duplicate_visible,
-        earlier_awards=earlier,
         history=history,
-        objections=list(application.objections.all()),
+        objections=objections,
         actions=[
             t
             for t in transitions_from(application.status, user.role, is_match=application.is_match)
@@ -227,18 +246,19 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
         ],
         item_title=policy.item_title(application.item),
         jurisdiction_name=policy.jurisdiction_name(application.jurisdiction),
-        item_titles={a.application.item: policy.item_title(a.application.item) for a in earlier},
         warnings=_case_warnings(
             application=application,
             duplicate=duplicate,
             similar=similar,
             others=others,
             amount=amount,
-            visible_ids=visible_ids,
+            case_links=links,
         ),
         enterprise_awards=award_rows,
-        programme_cases=programme_cases_of(
-            application, visible=cases_visible_to(user), url_name="awards:case_detail"
+        programme_cases=(
+            programme_cases_of(application, visible=visible, url_name="awards:case_detail")
+            if application.is_match or application.has_matches
+            else programme_case_alone(application, url_name="awards:case_detail")
         ),
     )
 
@@ -248,9 +268,23 @@ def _case_link(case: Application, visible_ids: set[int]) -> CaseLink:
     return CaseLink(application=case, url=url, status_label=str(case.get_status_display()))
 
 
-def _linked(cases: list[Application], visible_ids: set[int]) -> tuple[list[CaseLink], int]:
-    links = [_case_link(c, visible_ids) for c in cases]
-    return [link for link in links if link.visible], sum(1 for link in links if not link.visible)
+class _CaseLinks:
+    """Each named case's link, worked out once for the page (a case may be named twice)."""
+
+    def __init__(self, visible_ids: set[int]) -> None:
+        self._visible_ids = visible_ids
+        self._links: dict[int, CaseLink] = {}
+
+    def of(self, case: Application) -> CaseLink:
+        link = self._links.get(case.pk)
+        if link is None:
+            link = self._links[case.pk] = _case_link(case, self._visible_ids)
+        return link
+
+
+def _linked(cases: list[Application], links: _CaseLinks) -> tuple[list[CaseLink], int]:
+    named = [links.of(c) for c in cases]
+    return [link for link in named if link.visible], sum(1 for link in named if not link.visible)
 
 
 def _case_warnings(
@@ -258,19 +292,19 @@ def _case_warnings(
     application: Application,
     duplicate: Application | None,
     similar: list[Application],
-    others: list[Application],
+    others: Sequence[Application],
     amount: AmountView,
-    visible_ids: set[int],
+    case_links: _CaseLinks,
 ) -> list[CaseWarning]:
     """Every warning of the case page, most serious first; reads nothing from the database."""
     warnings = []
     if duplicate is not None:
-        links, _hidden = _linked([duplicate], visible_ids)
+        links, _hidden = _linked([duplicate], case_links)
         duplicate_text = WARNING_DUPLICATE if links else WARNING_DUPLICATE_HIDDEN
         warnings.append(CaseWarning("duplicate", str(duplicate_text), links))
     near = [c for c in similar if duplicate is None or c.pk != duplicate.pk]
     if near:
-        links, hidden = _linked(near, visible_ids)
+        links, hidden = _linked(near, case_links)
         warnings.append(CaseWarning("similar", str(WARNING_SIMILAR), links, hidden))
     rule = policy.item_rule(application.item)
     if rule is not None and rule.first_time:
@@ -278,7 +312,7 @@ def _case_warnings(
             c for c in others if c.item == application.item and c.status in _FIRST_TIME_BLOCKING
         ]
         if taken:
-            links, hidden = _linked(taken, visible_ids)
+            links, hidden = _linked(taken, case_links)
             warnings.append(CaseWarning("first_time", str(WARNING_FIRST_TIME), links, hidden))
     division = credit_code_division_warning(
         credit_code=application.enterprise.credit_code, jurisdiction=application.jurisdiction

@@ -427,3 +427,34 @@ def test_the_deploy_check_warns_of_the_example_programme(luoshan_programme):
 
     (warning,) = no_example_programme()
     assert warning.id == EXAMPLE_PROGRAMME_DEPLOYED
+
+
+# --- the case page's programmes card -------------------------------------------------------------
+
+
+def test_a_city_case_without_a_match_is_told_alone_without_a_read(django_assert_num_queries):
+    """The case page skips the programmes' read when no county matched the case: what it shows
+    instead is what the read would have given."""
+    from applicants.programmes import programme_case_alone, programme_cases_of
+    from applicants.selectors import cases_visible_to
+
+    city = make_user(Role.CITY_REVIEWER)
+    case = Application.objects.select_related("award").get(pk=_confirmed("honor_national").pk)
+    read = programme_cases_of(case, visible=cases_visible_to(city), url_name="awards:case_detail")
+    with django_assert_num_queries(0):
+        alone = programme_case_alone(case, url_name="awards:case_detail")
+    assert alone == read
+    assert not alone.shown
+    assert alone.granted_total == case.award.amount
+
+
+def test_the_city_case_page_shows_its_county_match_and_the_total(client, luoshan_programme):
+    case = _confirmed("honor_national", enterprise=_luoshan_enterprise())
+    match = _match_of(case)
+    sign_in(client, make_user(Role.CITY_REVIEWER))
+    text = client.get(reverse("awards:case_detail", args=[case.pk])).content.decode()
+    card = text[text.index('id="programme-cases"') : text.index('id="programme-total"')]
+    assert 'data-programme="411521"' in card
+    assert match.reference in card
+    # The city case is the page itself; the match links to its own page.
+    assert reverse("awards:case_detail", args=[match.pk]) in card
