@@ -31,7 +31,6 @@ __all__ = [
     "ProgrammeCase",
     "ProgrammeCases",
     "matching_quotes",
-    "programme_case_alone",
     "programme_cases_of",
     "programme_choices",
     "programme_codes",
@@ -139,12 +138,24 @@ class ProgrammeCases:
 
 
 def programme_cases_of(
-    application: Application, *, visible: QuerySet[Application], url_name: str
+    application: Application,
+    *,
+    visible: QuerySet[Application],
+    url_name: str,
+    matched: bool | None = None,
 ) -> ProgrammeCases:
     """The city case and every county match of it, `application` among them (one query).
 
     `visible` is the reader's `cases_visible_to`; `url_name` the case page the reader uses.
+    `matched`: whether any county matched a city `application`, when the caller has read it
+    (read with its award): a city case no county matched is alone, and needs no query.
     """
+    if matched is False and not application.is_match:
+        # The reader is reading the case, so it links.
+        rows = [
+            _programme_case(application, url=reverse(url_name, args=[application.pk]), current=True)
+        ]
+        return ProgrammeCases(rows=rows, granted_total=_granted_total(rows))
     city_id = application.matched_application_id or application.pk
     cases = (
         Application.objects.filter(Q(pk=city_id) | Q(matched_application_id=city_id))
@@ -160,15 +171,6 @@ def programme_cases_of(
             current=case.pk == application.pk,
         )
         for case in cases
-    ]
-    return ProgrammeCases(rows=rows, granted_total=_granted_total(rows))
-
-
-def programme_case_alone(application: Application, *, url_name: str) -> ProgrammeCases:
-    """`programme_cases_of` for a city case known to have no county match (no query): the case
-    itself, which its reader is reading, so it links. `application` is read with its award."""
-    rows = [
-        _programme_case(application, url=reverse(url_name, args=[application.pk]), current=True)
     ]
     return ProgrammeCases(rows=rows, granted_total=_granted_total(rows))
 

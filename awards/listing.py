@@ -18,14 +18,14 @@ def case_url_maker(url_name: str) -> Callable[[object], str]:
     return lambda pk: pattern.replace(_PK_MARK, str(pk))
 
 
-class Memo(dict):
+class Memo[V](dict[Any, V]):
     """`label(key)` worked out once per key for a page: `Memo(policy.item_title)[item]`."""
 
-    def __init__(self, label: Callable[[Any], str]) -> None:
+    def __init__(self, label: Callable[[Any], V]) -> None:
         super().__init__()
         self._label = label
 
-    def __missing__(self, key: Any) -> str:
+    def __missing__(self, key: Any) -> V:
         value = self[key] = self._label(key)
         return value
 

@@ -1,6 +1,6 @@
 """Reads for the officials' case page: the warnings box, the enterprise's awards, history."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, Model, OuterRef
@@ -21,10 +21,11 @@ from applicants.models import (
     Status,
     User,
 )
-from applicants.programmes import ProgrammeCases, programme_case_alone, programme_cases_of
+from applicants.programmes import ProgrammeCases, programme_cases_of
 from applicants.selectors import cases_visible_to
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
+from awards.listing import Memo, case_url_maker
 from awards.models import Award, Objection, ObjectionState
 from awards.selectors import AmountView, case_amount, earlier_awards_for
 
@@ -216,11 +217,13 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
     visible_ids = {c.pk for c in others if c.visible}
     if duplicate is not None and application.duplicate_visible:
         visible_ids.add(duplicate.pk)
-    links = _CaseLinks(visible_ids)
+    # Each named case's link worked out once (a case may be named twice).
+    case_url = case_url_maker("awards:case_detail")
+    links: Memo[CaseLink] = Memo(lambda case: _case_link(case, visible_ids, case_url))
     amount = case_amount(application=application)
     award_rows = [
         AwardRow(
-            link=links.of(other),
+            link=links[other],
             award=other.award,
             item_title=policy.item_title(other.item),
             same_achievement=other.pk in earlier_ids,
@@ -255,35 +258,24 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             case_links=links,
         ),
         enterprise_awards=award_rows,
-        programme_cases=(
-            programme_cases_of(application, visible=visible, url_name="awards:case_detail")
-            if application.is_match or application.has_matches
-            else programme_case_alone(application, url_name="awards:case_detail")
+        programme_cases=programme_cases_of(
+            application,
+            visible=visible,
+            url_name="awards:case_detail",
+            matched=application.has_matches,
         ),
     )
 
 
-def _case_link(case: Application, visible_ids: set[int]) -> CaseLink:
-    url = reverse("awards:case_detail", args=[case.pk]) if case.pk in visible_ids else ""
+def _case_link(
+    case: Application, visible_ids: set[int], case_url: Callable[[object], str]
+) -> CaseLink:
+    url = case_url(case.pk) if case.pk in visible_ids else ""
     return CaseLink(application=case, url=url, status_label=str(case.get_status_display()))
 
 
-class _CaseLinks:
-    """Each named case's link, worked out once for the page (a case may be named twice)."""
-
-    def __init__(self, visible_ids: set[int]) -> None:
-        self._visible_ids = visible_ids
-        self._links: dict[int, CaseLink] = {}
-
-    def of(self, case: Application) -> CaseLink:
-        link = self._links.get(case.pk)
-        if link is None:
-            link = self._links[case.pk] = _case_link(case, self._visible_ids)
-        return link
-
-
-def _linked(cases: list[Application], links: _CaseLinks) -> tuple[list[CaseLink], int]:
-    named = [links.of(c) for c in cases]
+def _linked(cases: list[Application], links: Memo[CaseLink]) -> tuple[list[CaseLink], int]:
+    named = [links[c] for c in cases]
     return [link for link in named if link.visible], sum(1 for link in named if not link.visible)
 
 
@@ -294,7 +286,7 @@ def _case_warnings(
     similar: list[Application],
     others: Sequence[Application],
     amount: AmountView,
-    case_links: _CaseLinks,
+    case_links: Memo[CaseLink],
 ) -> list[CaseWarning]:
     """Every warning of the case page, most serious first; reads nothing from the database."""
     warnings = []

@@ -435,14 +435,16 @@ def test_the_deploy_check_warns_of_the_example_programme(luoshan_programme):
 def test_a_city_case_without_a_match_is_told_alone_without_a_read(django_assert_num_queries):
     """The case page skips the programmes' read when no county matched the case: what it shows
     instead is what the read would have given."""
-    from applicants.programmes import programme_case_alone, programme_cases_of
+    from applicants.programmes import programme_cases_of
     from applicants.selectors import cases_visible_to
 
     city = make_user(Role.CITY_REVIEWER)
     case = Application.objects.select_related("award").get(pk=_confirmed("honor_national").pk)
     read = programme_cases_of(case, visible=cases_visible_to(city), url_name="awards:case_detail")
     with django_assert_num_queries(0):
-        alone = programme_case_alone(case, url_name="awards:case_detail")
+        alone = programme_cases_of(
+            case, visible=cases_visible_to(city), url_name="awards:case_detail", matched=False
+        )
     assert alone == read
     assert not alone.shown
     assert alone.granted_total == case.award.amount
