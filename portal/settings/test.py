@@ -39,6 +39,7 @@ elif POSTGRES_AVAILABLE:
     }
 else:
     DATABASES = {"default": env.db_url_config(f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")}
+with_prepared_statements(DATABASES["default"])  # noqa: F405 - as in production
 
 # `make test` runs the suite in parallel (pytest-xdist); pytest-django gives each process its own
 # database, and each takes its own pair of Redis databases so that one process's worker tests,
