@@ -15,6 +15,7 @@ from awards.selectors import (
     pending_states_for,
     visible_states_for,
 )
+from portal.filters import ChoiceFilter, OrderingFilter
 
 QUEUE_PENDING = "pending"
 # A search matching at most this many enterprises lists their ids; more, a subquery.
@@ -30,7 +31,7 @@ def _programme_choices() -> list[tuple[str, str]]:
     return programmes.programme_choices()
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
+class StableOrderingFilter(OrderingFilter):
     """Sort by the chosen column, then by id, so pages never overlap or skip a case.
 
     Empty, unknown and repeated keys (`?sort=,` or `amount,-amount`) are skipped: the first
@@ -57,18 +58,18 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class ReviewQueueFilter(django_filters.FilterSet):
     """Filter, search and sort a reviewer's queue; invalid values are ignored, never a 500."""
 
-    queue = django_filters.ChoiceFilter(
+    queue = ChoiceFilter(
         label=_("范围"),
         choices=[(QUEUE_PENDING, _("待我处理")), (QUEUE_ALL, _("全部可见申报"))],
         method="filter_queue",
         empty_label=None,
     )
-    item = django_filters.ChoiceFilter(label=_("奖励事项"), choices=_item_choices)
+    item = ChoiceFilter(label=_("奖励事项"), choices=_item_choices)
     # Both choice lists are narrowed to what the official can see (get_form_class).
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
-    jurisdiction = django_filters.ChoiceFilter(label=_("所属县区"), choices=())
+    status = ChoiceFilter(label=_("状态"), choices=Status.choices)
+    jurisdiction = ChoiceFilter(label=_("所属县区"), choices=())
     # 市级奖励 or a county's 同步奖励: whose money the case is.
-    programme = django_filters.ChoiceFilter(label=_("奖励计划"), choices=_programme_choices)
+    programme = ChoiceFilter(label=_("奖励计划"), choices=_programme_choices)
     submitted_from = django_filters.DateFilter(
         label=_("提交日期自"),
         field_name="submitted_at",

@@ -18,6 +18,7 @@ from applicants.models import User
 from awards.reports import errors as E
 from awards.reports.selectors import STATUS_FILTERS, GroupBy, ReportStatus
 from awards.selectors import filter_jurisdiction_choices_for
+from portal.filters import ChoiceFilter
 
 # The keys a stored filter (PayoutExport.filters, the audit entry) may hold, in this order.
 FILTER_KEYS = ("year", "programme", "item", "jurisdiction", "status", "q", "group")
@@ -41,21 +42,21 @@ class PayoutReportFilter(django_filters.FilterSet):
         max_value=E.YEAR_MAX,
         error_messages={"invalid": E.BAD_YEAR, "min_value": E.BAD_YEAR, "max_value": E.BAD_YEAR},
     )
-    programme = django_filters.ChoiceFilter(
+    programme = ChoiceFilter(
         label=_("奖励计划"),
         choices=programmes.programme_choices,
         error_messages={"invalid_choice": E.UNKNOWN_PROGRAMME},
     )
-    item = django_filters.ChoiceFilter(
+    item = ChoiceFilter(
         label=_("奖励事项"),
         choices=_item_choices,
         error_messages={"invalid_choice": E.UNKNOWN_CHOICE},
     )
     # Narrowed to what the reader sees (get_form_class).
-    jurisdiction = django_filters.ChoiceFilter(
+    jurisdiction = ChoiceFilter(
         label=_("县区"), choices=(), error_messages={"invalid_choice": E.UNKNOWN_CHOICE}
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         label=_("状态"),
         choices=ReportStatus.choices,
         method="filter_status",
@@ -65,7 +66,7 @@ class PayoutReportFilter(django_filters.FilterSet):
         label=_("企业名称或统一社会信用代码"), method="filter_enterprise", max_length=100
     )
     # Not a filter: how the summary and the export are grouped.
-    group = django_filters.ChoiceFilter(
+    group = ChoiceFilter(
         label=_("分组"),
         choices=GroupBy.choices,
         method="filter_nothing",
