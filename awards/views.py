@@ -26,6 +26,7 @@ from applicants.services.notifications import notification_mark_read, notificati
 from applicants.workflow import TRANSITIONS, bulk_actions_for
 from awards import selectors
 from awards.cases import selectors as case_selectors
+from awards.cases.rows import award_rows_html
 from awards.documents.selectors import documents_for_case
 from awards.filters import QUEUE_ALL, QUEUE_PENDING, ReviewQueueFilter
 from awards.forms import (
@@ -196,6 +197,7 @@ def _case_page(
         {
             "forms_with_errors": bound,
             "detail": detail,
+            "award_rows": award_rows_html(detail.enterprise_awards),
             "case": detail.application,
             "documents": documents_for_case(application=detail.application),
             "reprice_form": reprice_form or RepriceForm(),
