@@ -8,6 +8,8 @@ register = template.Library()
 
 
 def _grouped(value: object, prefix: str) -> str:
+    if isinstance(value, Decimal):  # the usual case: a money field's value
+        return f"{prefix}{value:,.2f}"
     if value in (None, ""):
         return ""
     try:
