@@ -79,6 +79,8 @@ def with_class(field: BoundField, css: str) -> SafeString:
             return _select_html(field, {"class": css}, values[0] if values else "")
     if type(widget) in (forms.TextInput, forms.DateInput):
         return _input_html(field, {"class": css})
+    if type(widget) is forms.Textarea:
+        return _textarea_html(field, {"class": css})
     return field.as_widget(attrs={"class": css})
 
 
@@ -103,6 +105,20 @@ def _input_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
         field.html_name,
         SafeString("") if value is None else format_html_fast(' value="{}"', value),
         flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+    )
+
+
+def _textarea_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
+    """A text area as Django's `textarea.html` writes it (a line break after the opening tag),
+    built in Python: the case page's decision, adjustment and exemption reasons."""
+    widget = field.field.widget
+    value = widget.format_value(field.value())
+    own = _widget_attrs(field, attrs)
+    return format_html_fast(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        field.html_name,
+        flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+        value or "",
     )
 
 

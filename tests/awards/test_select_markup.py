@@ -51,6 +51,25 @@ def test_text_and_date_boxes_are_djangos_markup():
     assert 'value="a&quot;&lt;b&gt;"' in str(with_class(_Inputs({"text": 'a"<b>'})["text"], "x"))
 
 
+class _Reasons(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=20)
+    note = forms.CharField(widget=forms.Textarea, required=False, disabled=True)
+
+
+def test_text_areas_are_djangos_markup():
+    for form in (_Reasons(), _Reasons({"reason": '第一行 & "引号"\n<第二行>'}), _Reasons({})):
+        form.is_valid()
+        for field in form:
+            css = "form-control is-invalid" if field.errors else "form-control"
+            expected = field.as_widget(attrs={"class": css})
+            assert _same(with_class(field, "form-control")) == _same(expected), field.name
+            built = str(with_class(field, "form-control"))
+            # Django's own line break after the opening tag (a browser drops it).
+            assert built.split(">", 1)[1].startswith("\n")
+    filled = str(with_class(_Reasons({"reason": "a<b>\nc"})["reason"], "x"))
+    assert ">\na&lt;b&gt;\nc</textarea>" in filled
+
+
 @pytest.mark.django_db
 def test_every_filter_of_the_queue_is_djangos_markup(rf):
     """The queue's own form: its selects, the sort (django-filter's comma-separated select), the
