@@ -84,40 +84,39 @@ def with_class(field: BoundField, css: str) -> SafeString:
     return field.as_widget(attrs={"class": css})
 
 
-def _widget_attrs(field: BoundField, attrs: dict[str, str | bool]) -> dict[str, Any]:
-    """The attributes as BoundField.as_widget builds them (required, disabled, aria-invalid,
-    id), merged with the widget's own."""
+def _attrs_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
+    """The widget's attributes as markup (` class="…" id="…" required`): as BoundField.as_widget
+    builds them (required, disabled, aria-invalid, id), merged with the widget's own; a False or
+    None one left out, as Django's `attrs.html` does."""
     widget = field.field.widget
     attrs = field.build_widget_attrs(attrs, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    return widget.build_attrs(widget.attrs, attrs)
+    own: dict[str, Any] = widget.build_attrs(widget.attrs, attrs)
+    return flatatt({k: v for k, v in own.items() if v is not None and v is not False})
 
 
 def _input_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     """A text or date box as Django's `input.html` writes it, built in Python."""
     widget = field.field.widget
     value = widget.format_value(field.value())
-    own = _widget_attrs(field, attrs)
     return format_html_fast(
         '<input type="{}" name="{}"{}{}>',
         widget.input_type,
         field.html_name,
         SafeString("") if value is None else format_html_fast(' value="{}"', value),
-        flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+        _attrs_html(field, attrs),
     )
 
 
 def _textarea_html(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     """A text area as Django's `textarea.html` writes it (a line break after the opening tag),
     built in Python: the case page's decision, adjustment and exemption reasons."""
-    widget = field.field.widget
-    value = widget.format_value(field.value())
-    own = _widget_attrs(field, attrs)
+    value = field.field.widget.format_value(field.value())
     return format_html_fast(
         '<textarea name="{}"{}>\n{}</textarea>',
         field.html_name,
-        flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+        _attrs_html(field, attrs),
         value or "",
     )
 
@@ -131,7 +130,6 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool], value: object)
     option whose value is the field's value is selected.
     """
     widget = field.field.widget
-    own = _widget_attrs(field, attrs)
     value = forms.Select.format_value(widget, value)
     selected_done = False
     parts = []
@@ -160,7 +158,7 @@ def _select_html(field: BoundField, attrs: dict[str, str | bool], value: object)
     return format_html(
         '<select name="{}"{}>{}</select>',
         field.html_name,
-        flatatt({k: v for k, v in own.items() if v is not None and v is not False}),
+        _attrs_html(field, attrs),
         SafeString("".join(parts)),
     )
 
