@@ -1,22 +1,19 @@
-"""Writes of payment batches: build, export, cancel, and record the bank's return (回单).
+"""Recording the bank's return (回单) of an exported batch: upload, preview, confirm, discard.
 
-Every change is an audit entry. Only the programme's own finance acts on its batches
-(`finance_may_manage`); a payment goes through the workflow's `pay` transition, which checks the
-plan, the budget and the quota as a payment typed by hand would.
+A payment goes through the workflow's `pay` transition, which checks the plan, the budget and
+the quota as a payment typed by hand would; a return with one bad row records nothing.
 """
 
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from applicants import programmes
 from applicants.audit import audit_append
 from applicants.errors import NOT_ALLOWED, Conflict, NotAllowed, ServiceError
 from applicants.fields import parse_money_text
@@ -27,16 +24,11 @@ from awards.errors import (
     PAYMENT_BEFORE_APPROVAL,
     PAYMENT_BEFORE_PAY_YEAR,
     PAYMENT_DATE_IN_FUTURE,
-    UNKNOWN_PROGRAMME,
 )
-from awards.payments import exports, selectors
+from awards.payments import selectors
 from awards.payments.bank_return import MAX_FILE_BYTES, bank_return_rows
 from awards.payments.errors import (
-    BATCH_AWARD_NOT_AVAILABLE,
-    BATCH_HAS_RESULTS,
-    BATCH_NOT_DRAFT_OR_EXPORTED,
     BATCH_NOT_EXPORTED,
-    BATCH_NOTHING_TO_ADD,
     IMPORT_HAS_ERRORS,
     IMPORT_NOT_PENDING,
     ROW_ACCOUNT_AMBIGUOUS,
@@ -53,10 +45,8 @@ from awards.payments.errors import (
     ROW_STATUS_UNKNOWN,
     ROW_VOUCHER_REQUIRED,
     ROW_YEAR_CHANGED,
-    UNKNOWN_EXPORT_FORMAT,
 )
 from awards.payments.models import (
-    OPEN_STATES,
     BankReturnImport,
     BatchState,
     ImportState,
@@ -64,8 +54,9 @@ from awards.payments.models import (
     PaymentBatch,
     PaymentBatchItem,
 )
+from awards.payments.services.batches import batch_audit_data, locked_batch
 from awards.services.decisions import case_decide
-from awards.services.payouts import MAX_STORED_AMOUNT, finance_may_manage
+from awards.services.payouts import MAX_STORED_AMOUNT
 
 PAID, FAILED = "paid", "failed"
 # Read at most one byte more than the limit: enough to refuse a larger file without holding it.
@@ -87,130 +78,6 @@ _STATUS_WORDS = {
 }
 _STATUS_BY_WORD = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
-
-
-def _require_finance(actor: User, programme: str) -> None:
-    if not programmes.programme_exists(programme):
-        raise ServiceError(UNKNOWN_PROGRAMME, field="programme")
-    if not finance_may_manage(actor, programme):
-        raise NotAllowed(NOT_ALLOWED)
-
-
-def batch_get_for(*, actor: User, batch_id: int) -> PaymentBatch:
-    """The batch with its items, if the actor is its programme's finance; NotAllowed otherwise."""
-    batch = selectors.batch_with_items(batch_id)
-    if batch is None or not finance_may_manage(actor, batch.programme):
-        # The same answer for "not yours" and "not there": batch numbers are guessable.
-        raise NotAllowed(NOT_ALLOWED)
-    return batch
-
-
-def _batch_locked(*, actor: User, batch_id: int) -> PaymentBatch:
-    batch = PaymentBatch.objects.select_for_update().filter(pk=batch_id).first()
-    if batch is None or not finance_may_manage(actor, batch.programme):
-        raise NotAllowed(NOT_ALLOWED)
-    return batch
-
-
-def _batch_data(batch: PaymentBatch, **extra: object) -> dict:
-    return {"batch": batch.reference, "programme": batch.programme, "year": batch.year, **extra}
-
-
-@transaction.atomic
-def batch_create(
-    *, actor: User, programme: str, year: int, award_ids: Iterable[int] | None = None
-) -> PaymentBatch:
-    """Gather scheduled awards of one pay year (all, or those chosen) into a new draft batch."""
-    _require_finance(actor, programme)
-    candidates = {a.pk: a for a in selectors.batch_candidates(programme=programme, year=year)}
-    if award_ids is None:
-        chosen = list(candidates.values())
-    else:
-        wanted = sorted(set(award_ids))
-        missing = [pk for pk in wanted if pk not in candidates]
-        if missing:
-            raise Conflict(BATCH_AWARD_NOT_AVAILABLE % {"ref": f"#{missing[0]}"})
-        chosen = [candidates[pk] for pk in wanted]
-    if not chosen:
-        raise ServiceError(BATCH_NOTHING_TO_ADD % {"year": year}, field="year")
-    batch = PaymentBatch.objects.create(programme=programme, year=year, created_by=actor)
-    try:
-        # The constraint is the last word when two officers batch the same award at once.
-        with transaction.atomic():
-            PaymentBatchItem.objects.bulk_create(
-                [PaymentBatchItem(batch=batch, award=a, amount=a.amount) for a in chosen]
-            )
-    except IntegrityError as exc:
-        raise Conflict(BATCH_AWARD_NOT_AVAILABLE % {"ref": ""}) from exc
-    total = sum((a.amount for a in chosen), Decimal("0.00"))
-    audit_append(
-        action="batch_created",
-        actor=actor,
-        data=_batch_data(
-            batch,
-            count=len(chosen),
-            total=f"{total:.2f}",
-            cases=[a.application.reference for a in chosen],
-        ),
-    )
-    return batch
-
-
-@transaction.atomic
-def batch_cancel(*, actor: User, batch_id: int) -> PaymentBatch:
-    """Cancel a batch the bank has not answered for; its awards may join another batch."""
-    batch = _batch_locked(actor=actor, batch_id=batch_id)
-    if batch.state not in OPEN_STATES:
-        raise Conflict(BATCH_NOT_DRAFT_OR_EXPORTED)
-    if batch.items.exclude(outcome=ItemOutcome.PENDING).exists():
-        raise Conflict(BATCH_HAS_RESULTS)
-    previous = batch.state
-    batch.state = BatchState.CANCELLED
-    batch.save(update_fields=["state"])
-    batch.items.update(holds_award=False)
-    audit_append(
-        action="batch_cancelled", actor=actor, data=_batch_data(batch, from_state=previous)
-    )
-    return batch
-
-
-EXPORT_FORMATS = ("xlsx", "csv")
-
-
-@transaction.atomic
-def batch_export(*, actor: User, batch_id: int, file_format: str) -> exports.ExportFile:
-    """The batch as the treasury form; a draft becomes exported (sent to the bank). Audited."""
-    if file_format not in EXPORT_FORMATS:
-        raise ServiceError(UNKNOWN_EXPORT_FORMAT, field="format")
-    batch = _batch_locked(actor=actor, batch_id=batch_id)
-    if batch.state == BatchState.CANCELLED:
-        raise Conflict(BATCH_NOT_DRAFT_OR_EXPORTED)
-    full = selectors.batch_with_items(batch.pk)
-    assert full is not None
-    rows = selectors.payment_rows(full)
-    writer = exports.batch_xlsx if file_format == "xlsx" else exports.batch_csv
-    exported = writer(full, rows)
-    previous = batch.state
-    if batch.state == BatchState.DRAFT:
-        batch.state = BatchState.EXPORTED
-        batch.exported_at = timezone.now()
-        batch.save(update_fields=["state", "exported_at"])
-    audit_append(
-        action="batch_exported",
-        actor=actor,
-        data=_batch_data(
-            batch,
-            format=file_format,
-            rows=len(rows),
-            total=f"{sum((r.amount for r in rows), Decimal('0.00')):.2f}",
-            from_state=previous,
-            state=batch.state,
-        ),
-    )
-    return exported
-
-
-# --- the bank's return ----------------------------------------------------------------------
 
 
 @dataclass
@@ -247,7 +114,7 @@ def bank_return_upload(
     *, actor: User, batch_id: int, file_name: str, content: bytes
 ) -> BankReturnImport:
     """Read the bank's file into a pending import (nothing recorded until it is confirmed)."""
-    batch = _batch_locked(actor=actor, batch_id=batch_id)
+    batch = locked_batch(actor=actor, batch_id=batch_id)
     if batch.state != BatchState.EXPORTED:
         raise Conflict(BATCH_NOT_EXPORTED)
     rows = bank_return_rows(content)
@@ -262,7 +129,7 @@ def _pending_import(*, actor: User, import_id: int) -> BankReturnImport:
     pending = BankReturnImport.objects.select_for_update().filter(pk=import_id).first()
     if pending is None:
         raise NotAllowed(NOT_ALLOWED)
-    _batch_locked(actor=actor, batch_id=pending.batch_id)
+    locked_batch(actor=actor, batch_id=pending.batch_id)
     if pending.state != ImportState.PREVIEW:
         raise Conflict(IMPORT_NOT_PENDING)
     return pending
@@ -307,7 +174,7 @@ def bank_return_commit(*, actor: User, import_id: int) -> ImportResult:
     audit_append(
         action="bank_return_imported",
         actor=actor,
-        data=_batch_data(
+        data=batch_audit_data(
             batch,
             file=pending.file_name,
             paid=len(paid),
@@ -320,7 +187,7 @@ def bank_return_commit(*, actor: User, import_id: int) -> ImportResult:
         batch.state = BatchState.SETTLED
         batch.settled_at = timezone.now()
         batch.save(update_fields=["state", "settled_at"])
-        audit_append(action="batch_settled", actor=actor, data=_batch_data(batch))
+        audit_append(action="batch_settled", actor=actor, data=batch_audit_data(batch))
     return ImportResult(len(paid), len(outcomes) - len(paid), paid_total, settled)
 
 
@@ -533,7 +400,7 @@ def _record_failed(
         from_status=case.status,
         to_status=case.status,
         reason=reason,
-        data=_batch_data(batch, amount=f"{item.amount:.2f}", pay_year=item.award.pay_year),
+        data=batch_audit_data(batch, amount=f"{item.amount:.2f}", pay_year=item.award.pay_year),
     )
     status = case.status
     transaction.on_commit(
