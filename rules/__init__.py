@@ -3,7 +3,7 @@
 Pure Python over Decimal and date; imports nothing of the project and no Django.
 """
 
-from rules.allocation import AwardInput, Plan, YearSummary, allocate, parse_simulation_input
+from rules.allocation import AwardInput, Plan, YearSummary, allocate
 from rules.errors import ErrorDetail, NoVersionInForce, RulesDataError, RulesInputError
 from rules.loader import load_rulebook
 from rules.matching import MatchQuote, quote_match
@@ -18,6 +18,7 @@ from rules.programmes import (
     load_programmes,
 )
 from rules.quote import Ceiling, Quote, Reason, TraceStep, quote
+from rules.simulation import parse_simulation_input
 
 __all__ = [
     "AwardInput",

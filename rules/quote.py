@@ -13,20 +13,17 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from rules.errors import ErrorDetail, InvalidValue, NoVersionInForce, RulesInputError
+from rules.facts import clean_facts
 from rules.loader import load_rulebook
 from rules.messages import (
     ALREADY_AWARDED,
     APPLICANT_TYPE_NOT_ADMITTED,
     AT_LEAST,
     BEFORE_RETROACTIVE_START,
-    DATE_IN_FUTURE,
     DEFAULT_LANG,
     GREATER_THAN,
     JURISDICTION_NOT_ADMITTED,
-    NOT_AN_OBJECT,
     NOT_FIRST_TIME,
-    REQUIRED,
     THRESHOLD_NOT_MET,
     TRACE_APPLICANT_TYPE_OK,
     TRACE_BASE_FIXED,
@@ -45,13 +42,11 @@ from rules.messages import (
     TRACE_TIME_WINDOW_RETROACTIVE,
     TRACE_TOP_UP,
     TRACE_TOP_UP_NONE,
-    UNKNOWN_FIELD,
-    UNKNOWN_ITEM,
     ZERO_AMOUNT,
     Message,
     Text,
 )
-from rules.model import FIRST_TIME_FACT, FactSpec, ItemRule, RuleBook, RulesVersion
+from rules.model import FIRST_TIME_FACT, ItemRule, RuleBook, RulesVersion
 from rules.values import (
     CENT,
     WIDE,
@@ -59,11 +54,6 @@ from rules.values import (
     format_exact,
     format_money,
     format_percent,
-    parse_bool,
-    parse_date,
-    parse_enum,
-    parse_money,
-    parse_text,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -181,84 +171,8 @@ def quote(
         today = today.date()
     # base × rate is exact in this context for any amount up to money_max.
     with localcontext(WIDE):
-        version, rule, values = _clean(book, item, facts, today)
+        version, rule, values = clean_facts(book, item, facts, today)
         return _evaluate(version, rule, values)
-
-
-# --- input ------------------------------------------------------------------------------------
-
-
-def _clean(
-    book: RuleBook, item: object, facts: object, today: date
-) -> tuple[RulesVersion, ItemRule, dict[str, Any]]:
-    if not isinstance(facts, Mapping):
-        raise RulesInputError({"facts": [ErrorDetail(NOT_AN_OBJECT)]})
-    version = pricing_version(book, facts, today)
-    errors: dict[str, list[ErrorDetail]] = {}
-    rule = version.items.get(item) if isinstance(item, str) else None
-    if rule is None:
-        errors["item"] = [ErrorDetail(UNKNOWN_ITEM, {"item": item})]
-        # Still check the common facts, so the caller sees every problem at once.
-        specs = version.common_fact_specs()
-        known = version.all_fact_codes()
-    else:
-        specs = version.fact_specs(rule.code)
-        known = version.fact_codes(rule.code)
-    for key in facts:
-        if key not in known:
-            errors[str(key)] = [ErrorDetail(UNKNOWN_FIELD, {"field": key})]
-    values: dict[str, Any] = {}
-    for spec in specs:
-        raw = facts.get(spec.code)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if spec.required:
-                errors[spec.code] = [ErrorDetail(REQUIRED)]
-            else:
-                values[spec.code] = spec.default
-            continue
-        try:
-            values[spec.code] = _parse(spec, raw, version)
-        except InvalidValue as exc:
-            errors[spec.code] = [exc.detail]
-    event_date = values.get("event_date")
-    if event_date is not None and event_date > today:
-        errors["event_date"] = [
-            ErrorDetail(
-                DATE_IN_FUTURE, {"date": event_date.isoformat(), "today": today.isoformat()}
-            )
-        ]
-    if errors:
-        raise RulesInputError(errors)
-    assert rule is not None
-    return version, rule, values
-
-
-def pricing_version(book: RuleBook, facts: Mapping[str, object], today: date) -> RulesVersion:
-    """The version that judges these facts: the one in force on their event date; if that date
-    is unusable, the one in force today."""
-    try:
-        when = parse_date(facts.get("event_date"))
-    except InvalidValue:
-        when = today
-    if when > today:
-        when = today
-    try:
-        return book.version_for(when)
-    except NoVersionInForce:
-        # Before the first version: it judges the case (and its time window rejects it).
-        return book.versions[0]
-
-
-def _parse(spec: FactSpec, raw: object, version: RulesVersion) -> object:
-    if spec.type == "money":
-        return parse_money(raw, money_max=version.money_max)
-    if spec.type == "date":
-        return parse_date(raw)
-    if spec.type == "bool":
-        return parse_bool(raw)
-    if spec.type == "enum":
-        return parse_enum(raw, spec.choice_codes)
-    return parse_text(raw)
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -495,7 +409,6 @@ __all__ = [
     "Quote",
     "Reason",
     "TraceStep",
-    "pricing_version",
     "quote",
     "today_in_shanghai",
 ]

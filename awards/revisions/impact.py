@@ -26,9 +26,9 @@ from awards.models import Award
 from awards.payouts.planning import plan_previews
 from awards.selectors import DEDUCTIBLE_STATES
 from rules import Quote, RuleBook, RulesInputError, RulesVersion, quote
+from rules.facts import pricing_version
 from rules.impact import first_divergence, parameter_changes, prices_alike
 from rules.loader import load_rulebook
-from rules.quote import pricing_version
 
 ZERO = Decimal("0.00")
 # Not yet paid, and still to be decided or paid: what a revision may still change.
