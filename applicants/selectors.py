@@ -79,6 +79,12 @@ def cases_visible_to(user: User) -> QuerySet[Application]:
     return cases.none()
 
 
+def visibility_key(user: User) -> tuple[object, ...]:
+    """What cases_visible_to reads of `user`: two readers alike here see the same cases (a
+    compiled query's key, portal.compiled)."""
+    return (user.is_authenticated, user.is_active, user.role, user.jurisdiction, user.enterprise_id)
+
+
 def case_get_for(user: User, application_id: int, *, with_award: bool = False) -> Application:
     """The case if `user` may see it, else 404 (never reveal that another's case exists).
 

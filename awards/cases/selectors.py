@@ -2,8 +2,9 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,12 +23,13 @@ from applicants.models import (
     User,
 )
 from applicants.programmes import ProgrammeCases, programme_cases_of
-from applicants.selectors import cases_visible_to
+from applicants.selectors import cases_visible_to, visibility_key
 from applicants.services.cases import actor_may_act_on
 from applicants.workflow import GRANTED_STATES, Transition, transitions_from
 from awards.listing import Memo, case_url_maker
 from awards.models import Award, Objection, ObjectionState
 from awards.selectors import AmountView, case_amount, earlier_awards_for
+from portal.compiled import fetch_compiled
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,11 @@ def _own_award(application: Application) -> Award | None:
     return getattr(application, "award", None)
 
 
-def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
-    """Everything the case page shows; 404 unless `user` may see the case.
-
-    A fixed number of queries whatever the number of events, files, awards or warnings.
-    """
-    visible = cases_visible_to(user)
-    # Read through the reader's visible cases: the access check and the read are one query.
-    cases = (
+# Both reads annotate their rows (duplicate_visible and has_matches; visible): typed as Any.
+def _case_read(visible: QuerySet[Application]) -> QuerySet[Any]:
+    """The case page's read of the case, through the reader's visible cases: the access check
+    and the read are one query."""
+    return (
         visible.select_related(
             "enterprise",
             "award",
@@ -166,21 +165,64 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
             has_matches=Exists(Application.objects.filter(matched_application_id=OuterRef("pk"))),
         )
     )
-    try:
-        application = cases.get(pk=application_id)  # type: ignore[misc]
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    # The case's own rows, each in one query (plain reads: a prefetch costs more to set up).
-    events = list(
-        CaseEvent.objects.filter(application_id=application.pk)
+
+
+def _case_events(case: int) -> QuerySet[CaseEvent]:
+    return (
+        CaseEvent.objects.filter(application_id=case)
         .select_related("actor", "actor__enterprise")
         .order_by("id")
     )
+
+
+def _case_evidence(case: int) -> QuerySet[EvidenceFile]:
     # The model's order within one case (its first key, the case, would join the cases).
-    evidence_files = list(
-        EvidenceFile.objects.filter(application_id=application.pk).order_by("kind", "version")
+    return EvidenceFile.objects.filter(application_id=case).order_by("kind", "version")
+
+
+def _case_objections(case: int) -> QuerySet[Objection]:
+    return Objection.objects.filter(application_id=case)
+
+
+def _enterprise_other_cases(
+    visible: QuerySet[Application], *, enterprise: int, case: int
+) -> QuerySet[Any]:
+    """The enterprise's other filed cases, with their awards and whether the reader may open
+    each: one read for the award list, the warnings and the first-time check."""
+    return (
+        Application.objects.filter(enterprise_id=enterprise)
+        .exclude(pk=case)
+        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .select_related("award")
+        .defer(*LIST_DEFERRED_FIELDS, *LIST_DEFERRED_AWARD_FIELDS)
+        .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
+        .order_by("submitted_at", "id")
     )
-    objections = list(Objection.objects.filter(application_id=application.pk))
+
+
+def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
+    """Everything the case page shows; 404 unless `user` may see the case.
+
+    A fixed number of queries whatever the number of events, files, awards or warnings.
+    """
+    try:
+        case_id = int(application_id)  # type: ignore[call-overload]  # as the ORM reads an id
+    except (TypeError, ValueError):
+        raise Http404 from None
+    visible = cases_visible_to(user)
+    reader = visibility_key(user)
+    found = fetch_compiled(
+        ("case_detail", reader),
+        lambda case: _case_read(visible).filter(pk=case)[:1],
+        case=case_id,
+    )
+    if not found:
+        raise Http404
+    application = found[0]
+    # The case's own rows, each in one query (plain reads: a prefetch costs more to set up).
+    events = fetch_compiled("case_events", _case_events, case=application.pk)
+    evidence_files = fetch_compiled("case_evidence", _case_evidence, case=application.pk)
+    objections = fetch_compiled("case_objections", _case_objections, case=application.pk)
     facts = [
         FactRow(policy.fact_label(application.item, code), _fact_value(application, code, value))
         for code, value in (application.facts or {}).items()
@@ -202,14 +244,11 @@ def case_detail_for(*, user: User, application_id: object) -> CaseDetail:
     )
     # The enterprise's other filed cases, with their awards and whether the reader may open
     # each: one read for the award list, the warnings and the first-time check.
-    others = list(
-        Application.objects.filter(enterprise_id=application.enterprise_id)
-        .exclude(pk=application.pk)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
-        .select_related("award")
-        .defer(*LIST_DEFERRED_FIELDS, *LIST_DEFERRED_AWARD_FIELDS)
-        .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
-        .order_by("submitted_at", "id")
+    others = fetch_compiled(
+        ("case_others", reader),
+        lambda enterprise, case: _enterprise_other_cases(visible, enterprise=enterprise, case=case),
+        enterprise=application.enterprise_id,
+        case=application.pk,
     )
     # `similar` is drawn from `others`, so these are every case the page names.
     similar = similar_applications(application, filed=others)
