@@ -18,12 +18,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
-# Stand-ins no real value takes: ints far below any id, text no form field lets through.
-_INT_STAND_IN = -(2**62)
+# Stand-ins no real value takes: ints near the top of a 32-bit column (Django refuses to
+# compile a lookup beyond its column's range), text no form field lets through.
+_INT_STAND_IN = 2**31 - 1_000_001
 _TEXT_STAND_IN = "\x00compiled:{}\x00"
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 # A cache per connection is bounded: keys carry a county or a role, never a case.
@@ -81,7 +83,7 @@ def _compile(build: Callable[..., QuerySet], values: dict[str, int | str], conne
     stand_ins: dict[str, int | str] = {}
     for index, (name, value) in enumerate(values.items()):
         if type(value) is int:
-            stand_ins[name] = _INT_STAND_IN - index
+            stand_ins[name] = _INT_STAND_IN + index
         elif type(value) is str:
             stand_ins[name] = _TEXT_STAND_IN.format(name)
         else:
@@ -90,7 +92,10 @@ def _compile(build: Callable[..., QuerySet], values: dict[str, int | str], conne
     if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise CompiledQueryError("a prefetch runs queries of its own: read them apart")
     compiler = queryset.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        raise CompiledQueryError("a stand-in is out of its column's range") from None
     slots = []
     by_stand_in = {stand_in: name for name, stand_in in stand_ins.items()}
     for position, param in enumerate(params):

@@ -4,9 +4,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from applicants.two_factor import errors
 from applicants.two_factor.selectors import (
@@ -15,6 +18,30 @@ from applicants.two_factor.selectors import (
     two_factor_required,
 )
 from portal.api_errors import json_error
+from portal.compiled import fetch_compiled
+
+
+class CompiledOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware (request.user.otp_device), its read of the session's device
+    compiled once per connection (portal.compiled): it runs on every signed-in request."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        # As Device.from_persistent_id reads "app_label.model/id": a malformed one is no device.
+        model_label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        try:
+            device_cls = apps.get_model(model_label)
+            pk = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(device_cls, Device):
+            return None
+        found = fetch_compiled(
+            ("otp_device", model_label),
+            lambda device: device_cls.objects.filter(id=device)[:1],
+            device=pk,
+        )
+        return found[0] if found else None
+
 
 # The second-factor step itself, signing out, the language switch.
 SECOND_FACTOR_VIEWS = frozenset(

@@ -51,8 +51,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.otp_device: the second factor this session passed, if any.
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.otp_device: the second factor this session passed, if any (django-otp's
+    # middleware, its read of the device compiled once per connection).
+    "applicants.two_factor.middleware.CompiledOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An idle session ends before anything else looks at the user; signed-in pages are not cached.
     "portal.middleware.SessionIdleMiddleware",
