@@ -25,6 +25,7 @@ from applicants.rmb import rmb_capital
 from applicants.roles import Role
 from awards.documents.models import Document, DocumentKind
 from awards.models import Award, Budget
+from portal.compiled import fetch_compiled
 
 ZERO = Decimal("0.00")
 
@@ -360,12 +361,14 @@ def receipt(*, application_id: int, revision: int | None = None) -> Receipt:
 
 
 def documents_for_case(*, application: Application) -> list[Document]:
-    """The current documents of a case, newest first."""
-    return list(
-        Document.objects.filter(
-            application=application, superseded_by__isnull=True, voided_at__isnull=True
-        ).order_by("kind", "-created_at")
-    )
+    """The current documents of a case, newest first (compiled once: the case page reads them)."""
+    return fetch_compiled("case_documents", _current_documents, case=application.pk)
+
+
+def _current_documents(case: int) -> QuerySet[Document]:
+    return Document.objects.filter(
+        application_id=case, superseded_by__isnull=True, voided_at__isnull=True
+    ).order_by("kind", "-created_at")
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_filters.widgets import BaseCSVWidget
 
 from applicants import programmes
+from applicants.fields import MoneyInput
 from applicants.templatetags.money import yuan, yuan_sign
 from portal.html import format_html_fast
 
@@ -77,7 +78,7 @@ def with_class(field: BoundField, css: str) -> SafeString:
         values = value if isinstance(value, (list, tuple)) else [value]
         if len(values) <= 1:
             return _select_html(field, {"class": css}, values[0] if values else "")
-    if type(widget) in (forms.TextInput, forms.DateInput):
+    if type(widget) in (forms.TextInput, forms.DateInput, MoneyInput):
         return _input_html(field, {"class": css})
     if type(widget) is forms.Textarea:
         return _textarea_html(field, {"class": css})

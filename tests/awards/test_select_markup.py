@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
+from applicants.fields import MoneyField
 from awards.templatetags.awards_tags import with_class
 
 
@@ -39,16 +40,24 @@ def test_the_markup_is_djangos_for_bound_unbound_and_invalid_forms():
 class _Inputs(forms.Form):
     text = forms.CharField(max_length=10, required=False)
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = MoneyField(required=False)
 
 
 def test_text_and_date_boxes_are_djangos_markup():
-    for form in (_Inputs(), _Inputs({"text": 'a"<b>', "day": "2025-13-40"})):
+    for form in (
+        _Inputs(),
+        _Inputs({"text": 'a"<b>', "day": "2025-13-40", "amount": "1,234.5"}),
+        _Inputs({"amount": "-1<"}),
+    ):
         form.is_valid()
         for field in form:
             css = "form-control is-invalid" if field.errors else "form-control"
             expected = field.as_widget(attrs={"class": css})
             assert _same(with_class(field, "form-control")) == _same(expected), field.name
     assert 'value="a&quot;&lt;b&gt;"' in str(with_class(_Inputs({"text": 'a"<b>'})["text"], "x"))
+    money = str(with_class(_Inputs({"amount": "1,234.5"})["amount"], "x"))
+    assert 'inputmode="decimal"' in money
+    assert 'value="1,234.5"' in money
 
 
 class _Reasons(forms.Form):
