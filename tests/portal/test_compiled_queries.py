@@ -234,3 +234,27 @@ def test_a_signed_in_official_passes_the_second_factor_through_the_compiled_read
     response = client.get("/review/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:verify"))
+
+
+class _Recording:
+    """A user that notes every attribute read of it."""
+
+    def __init__(self, user) -> None:
+        self.__dict__["_user"] = user
+        self.__dict__["read"] = set()
+
+    def __getattr__(self, name: str):
+        self.__dict__["read"].add(name)
+        return getattr(self.__dict__["_user"], name)
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_the_visibility_key_names_everything_the_visible_cases_read_of_a_user(role):
+    """A compiled read of a reader's visible cases is keyed by visibility_key: if
+    cases_visible_to came to read more of the user, two readers would share SQL they must not."""
+    fields = {"jurisdiction": "411502"} if role.startswith("county") else {}
+    recording = _Recording(make_user(role, **fields))
+    str(cases_visible_to(recording).query)  # type: ignore[arg-type]
+    key_reads = _Recording(recording.__dict__["_user"])
+    visibility_key(key_reads)  # type: ignore[arg-type]
+    assert recording.read <= key_reads.read
