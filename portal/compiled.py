@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -79,15 +80,14 @@ def _plain(value: object) -> int | str:
     raise CompiledQueryError(f"only int and str values can be compiled, not {value!r}")
 
 
-def _compile(build: Callable[..., QuerySet], values: dict[str, int | str], connection) -> _Compiled:  # type: ignore[no-untyped-def]
-    stand_ins: dict[str, int | str] = {}
-    for index, (name, value) in enumerate(values.items()):
-        if type(value) is int:
-            stand_ins[name] = _INT_STAND_IN + index
-        elif type(value) is str:
-            stand_ins[name] = _TEXT_STAND_IN.format(name)
-        else:
-            raise CompiledQueryError(f"{name}: only int and str values can be compiled")
+def _compile(
+    build: Callable[..., QuerySet], values: dict[str, int | str], connection: BaseDatabaseWrapper
+) -> _Compiled:
+    # The values are plain ints and texts already (_plain).
+    stand_ins: dict[str, int | str] = {
+        name: _INT_STAND_IN + index if type(value) is int else _TEXT_STAND_IN.format(name)
+        for index, (name, value) in enumerate(values.items())
+    }
     queryset = build(**stand_ins)
     if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise CompiledQueryError("a prefetch runs queries of its own: read them apart")
